@@ -1,0 +1,98 @@
+package dev.agentguard.audit.internal;
+
+import dev.agentguard.audit.journal.JournalCorruptException;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Walks the raw entries of a queue, copying each into a reusable buffer. Not thread-safe: one
+ * cursor per reading thread.
+ */
+public final class EntryCursor implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private byte[] buf = new byte[1024];
+    private int len;
+    private long index = -1;
+
+    /** A cursor at the start of {@code queue}, reading forwards. */
+    public EntryCursor(SingleChronicleQueue queue) {
+        this.queue = queue;
+        this.tailer = queue.createTailer();
+    }
+
+    /** A cursor positioned on the last entry of {@code queue}, reading backwards. */
+    public static EntryCursor fromEnd(SingleChronicleQueue queue) {
+        EntryCursor c = new EntryCursor(queue);
+        c.tailer.direction(TailerDirection.BACKWARD).toEnd();
+        return c;
+    }
+
+    /** Moves to the first entry at or after {@code chronicleIndex}. */
+    public boolean moveTo(long chronicleIndex) {
+        return tailer.moveToIndex(chronicleIndex);
+    }
+
+    /**
+     * Reads the next entry; false when there is none (yet).
+     *
+     * @throws JournalCorruptException when Chronicle cannot read the file (naming file and entry)
+     */
+    public boolean next() throws JournalCorruptException {
+        try {
+            return read();
+        } catch (RuntimeException e) {
+            long at = tailer.index();
+            String where = at > 0 ? ChronicleRuntime.describe(queue.rollCycle(), at)
+                    : ChronicleRuntime.fileName(queue.rollCycle(), tailer.cycle());
+            String msg = e.getMessage();
+            throw new JournalCorruptException(where, "unreadable (" + e.getClass().getSimpleName()
+                    + (msg == null ? "" : ": " + msg.lines().findFirst().orElse("")) + ")");
+        }
+    }
+
+    private boolean read() {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            int n = (int) bytes.readRemaining();
+            if (n > buf.length) {
+                buf = new byte[Math.max(n, buf.length * 2)];
+            }
+            bytes.read(buf, 0, n);
+            len = n;
+            index = dc.index();
+            return true;
+        }
+    }
+
+    /** The current entry's bytes (valid until the next call to {@link #next}). */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** The current entry's length. */
+    public int length() {
+        return len;
+    }
+
+    /** The current entry's Chronicle index. */
+    public long index() {
+        return index;
+    }
+
+    /** "FILE entry N" for the current entry. */
+    public String position() {
+        return ChronicleRuntime.describe(queue.rollCycle(), index);
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

@@ -1,0 +1,684 @@
+package dev.agentguard.audit.journal;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Channel;
+import dev.agentguard.audit.EventDraft;
+import dev.agentguard.audit.Hash;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.integrity.Checkpoint;
+import dev.agentguard.audit.integrity.CheckpointLog;
+import dev.agentguard.audit.integrity.CheckpointSigner;
+import dev.agentguard.audit.integrity.MalformedCheckpointException;
+import dev.agentguard.audit.internal.ChronicleRuntime;
+import dev.agentguard.audit.internal.EntryCursor;
+import dev.agentguard.audit.internal.EventCodec;
+import dev.agentguard.audit.internal.MalformedEventException;
+import dev.agentguard.audit.internal.SystemEvents;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The append-only, tamper-evident audit journal of one agent JVM: a Chronicle Queue directory
+ * plus its {@code checkpoints.log}.
+ *
+ * <p>Every appended event gets the next sequence number and a SHA-256 over its canonical
+ * encoding, which includes the hash of the event before it, so changing, removing, reordering
+ * or inserting an event breaks the chain. Every {@link Builder#checkpointEvery N events},
+ * every {@link Builder#checkpointInterval interval} and at close, the journal appends a
+ * checkpoint (signed with Ed25519 when a {@link Builder#signer signer} is configured) naming
+ * the latest sequence number and hash; shipped off the host, checkpoints make the chain hard
+ * to rewrite and expose a truncated tail.
+ *
+ * <p>Thread-safe. {@link #append} either writes the event or throws {@link JournalException}:
+ * nothing is silently dropped (PCI DSS 10.7.2). The journal writes its own start
+ * ({@code journal.open}), stop ({@code journal.close}) and crash recovery
+ * ({@code journal.restart}) events (PCI DSS 10.2.1.6).
+ *
+ * <p>Only already-redacted text may be appended; see {@link EventDraft}.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final long SPACE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final Path directory;
+    private final Builder config;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final CheckpointLog checkpointLog;
+    private final FileStore fileStore;
+    private final ScheduledExecutorService scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final EventCodec.Encoder encoder = new EventCodec.Encoder();
+    private final MessageDigest sha256;
+    private final byte[] hashBuf = new byte[Hash.LENGTH];
+    private final String journalId;
+    private final String eventIdPrefix;
+
+    // Guarded by lock.
+    private long lastSequence;
+    private Hash lastHash;
+    private long lastCheckpointSequence;
+    private long lastCheckpointNanos;
+    private long lastSpaceCheckNanos;
+    private boolean closed;
+
+    private Journal(Builder b, SingleChronicleQueue queue, CheckpointLog log, FileStore store) throws JournalException {
+        this.directory = b.directory;
+        this.config = b;
+        this.queue = queue;
+        this.checkpointLog = log;
+        this.fileStore = store;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new JournalException("this JDK has no SHA-256", e);
+        }
+        this.appender = queue.createAppender();
+        // Appends are serialised by this journal's lock, so the appender is never used by two
+        // threads at once; Chronicle's per-thread ownership check would reject the hand-over.
+        this.appender.singleThreadedCheckDisabled(true);
+
+        LastEntry last = readLastEntry(queue);
+        String openAction;
+        if (last == null) {
+            byte[] id = new byte[6];
+            new SecureRandom().nextBytes(id);
+            this.journalId = HexFormat.of().formatHex(id);
+            this.lastSequence = 0;
+            this.lastHash = Hash.ZERO;
+            openAction = SystemEvents.OPEN;
+        } else {
+            this.journalId = journalIdOf(last.event.eventId(), last.position);
+            this.lastSequence = last.event.sequence();
+            this.lastHash = last.event.hash();
+            boolean cleanClose = last.event.phase() == Phase.SYSTEM
+                    && SystemEvents.CLOSE.equals(last.event.action());
+            openAction = cleanClose ? SystemEvents.OPEN : SystemEvents.RESTART;
+        }
+        this.eventIdPrefix = journalId + "-";
+        this.lastCheckpointSequence = lastCheckpointSequenceIn(log.file(), journalId);
+        this.lastCheckpointNanos = System.nanoTime();
+        this.lastSpaceCheckNanos = System.nanoTime() - SPACE_CHECK_NANOS;
+
+        EventDraft open = systemEvent(openAction);
+        if (last != null && openAction.equals(SystemEvents.RESTART)) {
+            open.count("journal.last-sequence-before-restart", last.event.sequence());
+            LOG.warn("journal {} was not closed cleanly; continuing the chain after event {}",
+                    directory, last.event.sequence());
+        }
+        append(open);
+
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agentguard-journal-" + journalId);
+            t.setDaemon(true);
+            return t;
+        });
+        long checkpointMillis = b.checkpointInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::timedCheckpoint, checkpointMillis, checkpointMillis, TimeUnit.MILLISECONDS);
+        long sweepMillis = b.retentionSweepInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::scheduledSweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts configuring a journal in {@code directory} (created if missing). */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /**
+     * Appends one event.
+     *
+     * @return the event's sequence number
+     * @throws JournalException when the event could not be written (closed journal, disk full,
+     *                          file system error); the event is then not in the journal and the
+     *                          action it describes must not run
+     */
+    public long append(EventDraft draft) throws JournalException {
+        Objects.requireNonNull(draft, "draft");
+        lock.lock();
+        try {
+            if (closed) {
+                throw new JournalException("journal " + directory + " is closed; event not written");
+            }
+            checkFreeSpace();
+            long seq = lastSequence + 1;
+            Instant now = config.clock.instant();
+            long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            encoder.encode(eventIdPrefix + seq, seq, nanos, lastHash, draft);
+            byte[] buf = encoder.buffer();
+            int len = encoder.length();
+            sha256.update(buf, 0, len);
+            try {
+                sha256.digest(hashBuf, 0, Hash.LENGTH);
+            } catch (DigestException e) {
+                throw new JournalException("SHA-256 failed", e);
+            }
+            write(buf, len);
+            lastSequence = seq;
+            lastHash = Hash.of(hashBuf);
+            if (encoder.scrubbed() > 0) {
+                LOG.warn("journal {}: event {} carried {} card-number-like value(s) that were not redacted "
+                        + "upstream; the journal masked them", directory, seq, encoder.scrubbed());
+            }
+            if (seq - lastCheckpointSequence >= config.checkpointEvery) {
+                writeCheckpoint();
+            }
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void write(byte[] buf, int len) throws JournalException {
+        try (DocumentContext dc = appender.writingDocument()) {
+            try {
+                Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(buf, 0, len);
+                bytes.write(hashBuf, 0, Hash.LENGTH);
+            } catch (RuntimeException | Error e) {
+                dc.rollbackOnClose();
+                throw e;
+            }
+        } catch (RuntimeException | InternalError e) {
+            // InternalError is how the JVM reports a fault (SIGBUS) on a mapped page, for
+            // example when the disk filled up under a memory-mapped file.
+            throw new JournalException("cannot write to journal " + directory + ": " + describe(e), e);
+        }
+    }
+
+    private void checkFreeSpace() throws JournalException {
+        if (config.minFreeBytes <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastSpaceCheckNanos < SPACE_CHECK_NANOS) {
+            return;
+        }
+        lastSpaceCheckNanos = now;
+        long free;
+        try {
+            free = fileStore.getUsableSpace();
+        } catch (IOException e) {
+            throw new JournalException("cannot tell the free space of the journal disk " + directory + ": "
+                    + e.getMessage(), e);
+        }
+        if (free < config.minFreeBytes) {
+            // Make the next append look again rather than trusting this reading.
+            lastSpaceCheckNanos = now - SPACE_CHECK_NANOS;
+            throw new JournalException("journal disk is full: " + free + " bytes free under " + directory
+                    + ", the journal keeps at least " + config.minFreeBytes + "; event not written");
+        }
+    }
+
+    /** Writes a checkpoint for the latest event now. */
+    public void checkpoint() throws JournalException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new JournalException("journal " + directory + " is closed");
+            }
+            if (lastSequence > lastCheckpointSequence) {
+                writeCheckpoint();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeCheckpoint() throws JournalException {
+        Checkpoint cp = Checkpoint.create(journalId, lastSequence, lastHash, config.clock.instant(), config.signer);
+        try {
+            checkpointLog.append(cp);
+        } catch (IOException e) {
+            throw new JournalException("cannot write checkpoint to " + checkpointLog.file() + ": " + e.getMessage(), e);
+        }
+        lastCheckpointSequence = lastSequence;
+        lastCheckpointNanos = System.nanoTime();
+    }
+
+    private void timedCheckpoint() {
+        lock.lock();
+        try {
+            if (!closed && lastSequence > lastCheckpointSequence
+                    && System.nanoTime() - lastCheckpointNanos >= config.checkpointInterval.toNanos() / 2) {
+                writeCheckpoint();
+            }
+        } catch (JournalException e) {
+            LOG.error("journal {}: timed checkpoint failed: {}", directory, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void scheduledSweep() {
+        try {
+            sweepRetention();
+        } catch (JournalException e) {
+            LOG.error("journal {}: retention sweep failed: {}", directory, e.getMessage());
+        }
+    }
+
+    /**
+     * Deletes the whole, closed cycle files whose every event is older than the retention period
+     * (PCI DSS 10.5.1), oldest first, and journals the deletion with the hash of the last deleted
+     * event and of each deleted file, so that {@code verify} still passes across the gap.
+     * Runs on its own every {@link Builder#retentionSweepInterval}; call it to sweep now.
+     *
+     * @return the files deleted (empty when none were due)
+     */
+    public List<String> sweepRetention() throws JournalException {
+        lock.lock();
+        try {
+            if (closed) {
+                return List.of();
+            }
+            return sweep();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<String> sweep() throws JournalException {
+        net.openhft.chronicle.queue.RollCycle rc = queue.rollCycle();
+        queue.refreshDirectoryListing();
+        int first = queue.firstCycle();
+        int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || first >= last) {
+            return List.of();
+        }
+        long cutoffMillis = config.clock.millis() - config.retention.toMillis();
+        // The newest cycle holds the chain's head and stays, whatever its age.
+        List<Integer> due = new ArrayList<>();
+        for (long cycleLong : queue.listCyclesBetween(first, last - 1)) {
+            int cycle = (int) cycleLong;
+            long cycleEndMillis = (cycle + 1L) * rc.lengthInMillis();
+            if (cycleEndMillis > cutoffMillis) {
+                break;
+            }
+            due.add(cycle);
+        }
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        int lastDue = due.get(due.size() - 1);
+        long firstSeq = -1;
+        long lastSeq = -1;
+        Hash anchor = null;
+        long events = 0;
+        try (EntryCursor cursor = new EntryCursor(queue)) {
+            while (cursor.next() && rc.toCycle(cursor.index()) <= lastDue) {
+                AuditEvent e = decodeOrFail(cursor);
+                if (firstSeq < 0) {
+                    firstSeq = e.sequence();
+                }
+                lastSeq = e.sequence();
+                anchor = e.hash();
+                events++;
+            }
+        }
+        if (anchor == null) {
+            return List.of();
+        }
+        TreeMap<String, String> fileHashes = new TreeMap<>();
+        for (int cycle : due) {
+            String name = ChronicleRuntime.fileName(rc, cycle);
+            fileHashes.put(name, sha256Of(directory.resolve(name)));
+        }
+        List<String> deleted = new ArrayList<>();
+        for (String name : fileHashes.keySet()) {
+            try {
+                Files.deleteIfExists(directory.resolve(name));
+                deleted.add(name);
+            } catch (IOException e) {
+                throw new JournalException("retention could not delete " + directory.resolve(name) + ": "
+                        + e.getMessage() + " (deleted before it: " + deleted + ")", e);
+            }
+        }
+        queue.refreshDirectoryListing();
+        StringBuilder files = new StringBuilder();
+        fileHashes.forEach((k, v) -> files.append(files.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        EventDraft record = systemEvent(SystemEvents.RETENTION_DELETE)
+                .objects(deleted)
+                .count("retention.events-deleted", events)
+                .count("retention.first-deleted-seq", firstSeq)
+                .count("retention.last-deleted-seq", lastSeq)
+                .extension(SystemEvents.FIRST_RETAINED, Long.toString(lastSeq + 1))
+                .extension(SystemEvents.ANCHOR, anchor.toHex())
+                .extension(SystemEvents.DELETED_FILES, files.toString())
+                .succeeded();
+        append(record);
+        LOG.info("journal {}: retention deleted {} ({} events, up to sequence {})", directory, deleted, events, lastSeq);
+        return deleted;
+    }
+
+    private static String sha256Of(Path file) throws JournalException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] b = new byte[1 << 16];
+            int n;
+            while ((n = in.read(b)) > 0) {
+                md.update(b, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new JournalException("cannot hash " + file + " before deleting it: " + e.getMessage(), e);
+        }
+    }
+
+    /** The sequence number of the newest event. */
+    public long lastSequence() {
+        lock.lock();
+        try {
+            return lastSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The hash of the newest event. */
+    public Hash lastHash() {
+        lock.lock();
+        try {
+            return lastHash;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** This journal's id: the prefix of every event id. */
+    public String journalId() {
+        return journalId;
+    }
+
+    /** The journal directory. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** True until {@link #close()}. */
+    public boolean isOpen() {
+        lock.lock();
+        try {
+            return !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes the {@code journal.close} event and a final checkpoint, then releases the files.
+     * Idempotent.
+     */
+    @Override
+    public void close() throws JournalException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            JournalException failure = null;
+            try {
+                append(systemEvent(SystemEvents.CLOSE).succeeded());
+                writeCheckpoint();
+            } catch (JournalException e) {
+                failure = e;
+            }
+            closed = true;
+            scheduler.shutdownNow();
+            appender.close();
+            queue.close();
+            try {
+                checkpointLog.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = new JournalException("cannot close " + checkpointLog.file() + ": " + e.getMessage(), e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Journal[" + directory + ", id=" + journalId + "]";
+    }
+
+    private EventDraft systemEvent(String action) {
+        return EventDraft.of(Phase.SYSTEM, Channel.JOURNAL)
+                .agent(SystemEvents.JOURNAL_AGENT)
+                .resource(directory.toString())
+                .action(action);
+    }
+
+    private record LastEntry(AuditEvent event, String position) {
+    }
+
+    private static LastEntry readLastEntry(SingleChronicleQueue queue) throws JournalException {
+        try (EntryCursor cursor = EntryCursor.fromEnd(queue)) {
+            if (!cursor.next()) {
+                return null;
+            }
+            AuditEvent e = decodeOrFail(cursor);
+            return new LastEntry(e, cursor.position());
+        }
+    }
+
+    private static AuditEvent decodeOrFail(EntryCursor cursor) throws JournalException {
+        try {
+            return EventCodec.decode(cursor.buffer(), cursor.length());
+        } catch (MalformedEventException e) {
+            throw new JournalCorruptException(cursor.position(), e.getMessage());
+        }
+    }
+
+    private static String journalIdOf(String eventId, String position) throws JournalException {
+        int dash = eventId.indexOf('-');
+        if (dash != 12) {
+            throw new JournalCorruptException(position, "event id '" + eventId + "' is not '<journal id>-<sequence>'");
+        }
+        return eventId.substring(0, dash);
+    }
+
+    private static long lastCheckpointSequenceIn(Path file, String journalId) throws JournalException {
+        try {
+            Checkpoint last = CheckpointLog.read(file).last();
+            return last != null && last.journalId().equals(journalId) ? last.sequence() : 0;
+        } catch (IOException e) {
+            throw new JournalException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (MalformedCheckpointException e) {
+            throw new JournalException(e.getMessage() + "; refusing to append to a journal whose checkpoints are damaged");
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String msg = e.getMessage();
+        return e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    /** Configures and opens a {@link Journal}. Every setting has a safe default. */
+    public static final class Builder {
+        private final Path directory;
+        private RollCycle rollCycle = RollCycle.DAILY;
+        private int checkpointEvery = 1_000;
+        private Duration checkpointInterval = Duration.ofSeconds(60);
+        private CheckpointSigner signer;
+        private Duration retention = Duration.ofDays(365);
+        private Duration retentionSweepInterval = Duration.ofHours(1);
+        private Clock clock = Clock.systemUTC();
+        private long minFreeBytes = 64L * 1024 * 1024;
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        }
+
+        /** How often a new file starts (default {@link RollCycle#DAILY}). */
+        public Builder rollCycle(RollCycle cycle) {
+            this.rollCycle = Objects.requireNonNull(cycle, "rollCycle");
+            return this;
+        }
+
+        /** Writes a checkpoint after this many events (default 1000; 1 to 10,000,000). */
+        public Builder checkpointEvery(int events) {
+            if (events < 1 || events > 10_000_000) {
+                throw new IllegalArgumentException("checkpointEvery must be 1 to 10,000,000 events, got " + events);
+            }
+            this.checkpointEvery = events;
+            return this;
+        }
+
+        /** Writes a checkpoint at least this often while events arrive (default 60 s; 1 s to 1 day). */
+        public Builder checkpointInterval(Duration interval) {
+            if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("checkpointInterval must be 1 s to 1 day, got " + interval);
+            }
+            this.checkpointInterval = interval;
+            return this;
+        }
+
+        /**
+         * Signs checkpoints with this Ed25519 key. Without a signer checkpoints still record the
+         * chain head, but only a signature stops someone who can write the disk from forging them.
+         */
+        public Builder signer(CheckpointSigner signer) {
+            this.signer = Objects.requireNonNull(signer, "signer");
+            return this;
+        }
+
+        /**
+         * Keeps events at least this long (default 365 days, PCI DSS 10.5.1; at least 1 minute).
+         */
+        public Builder retention(Duration retention) {
+            if (retention == null || retention.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("retention must be at least 1 minute, got " + retention
+                        + "; PCI DSS 10.5.1 asks for 12 months, 3 of them immediately available");
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        /** How often the retention sweep runs on its own (default 1 hour; at least 1 minute). */
+        public Builder retentionSweepInterval(Duration interval) {
+            if (interval == null || interval.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("retentionSweepInterval must be at least 1 minute, got " + interval);
+            }
+            this.retentionSweepInterval = interval;
+            return this;
+        }
+
+        /** The clock for event timestamps and file rolling (default: the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Refuses writes (with {@link JournalException}) once the journal's disk has less than
+         * this many bytes free (default 64 MiB; 0 turns the check off). Chronicle maps its files
+         * into memory; running out of space under a mapping would otherwise surface as a fault.
+         */
+        public Builder minFreeSpace(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minFreeSpace must be 0 or more bytes, got " + bytes);
+            }
+            this.minFreeBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Opens the journal, creating the directory if needed, and writes its
+         * {@code journal.open} (or, after a crash, {@code journal.restart}) event.
+         */
+        public Journal open() throws JournalException {
+            ChronicleRuntime.requireJvmFlags();
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new JournalException("cannot create journal directory " + directory + ": " + describe(e), e);
+            }
+            if (!Files.isWritable(directory)) {
+                throw new JournalException("journal directory " + directory + " is not writable");
+            }
+            if (!ChronicleRuntime.isQueue(directory) && containsOtherFiles(directory)) {
+                throw new JournalException(directory + " is not an AgentGuard journal (it has files but no "
+                        + ChronicleRuntime.METADATA_FILE + "); choose an empty or new directory");
+            }
+            FileStore store;
+            try {
+                store = Files.getFileStore(directory);
+            } catch (IOException e) {
+                throw new JournalException("cannot inspect the disk of " + directory + ": " + describe(e), e);
+            }
+            SingleChronicleQueue queue;
+            try {
+                queue = ChronicleRuntime.open(directory, rollCycle, clock, false);
+            } catch (RuntimeException e) {
+                throw new JournalException("cannot open journal " + directory + ": " + describe(e), e);
+            }
+            CheckpointLog log = null;
+            try {
+                log = CheckpointLog.openForAppend(directory.resolve(CheckpointLog.FILE_NAME));
+                return new Journal(this, queue, log, store);
+            } catch (IOException | RuntimeException e) {
+                queue.close();
+                closeQuietly(log);
+                if (e instanceof JournalException je) {
+                    throw je;
+                }
+                throw new JournalException("cannot open journal " + directory + ": " + describe(e), e);
+            }
+        }
+
+        private static void closeQuietly(CheckpointLog log) {
+            if (log != null) {
+                try {
+                    log.close();
+                } catch (IOException ignored) {
+                    // already failing; the first error is the one to report
+                }
+            }
+        }
+
+        private static boolean containsOtherFiles(Path dir) throws JournalException {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                for (Path p : s) {
+                    if (!p.getFileName().toString().equals(CheckpointLog.FILE_NAME)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                throw new JournalException("cannot list " + dir + ": " + describe(e), e);
+            }
+        }
+    }
+}
