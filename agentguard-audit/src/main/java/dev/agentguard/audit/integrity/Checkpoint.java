@@ -95,16 +95,18 @@ public record Checkpoint(String journalId, long sequence, Hash hash, Instant tim
             throw new CheckpointSignatureException("checkpoint for event " + sequence + " was signed by key "
                     + keyId + ", not by the given public key " + expectedKeyId);
         }
+        boolean valid;
         try {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key);
             verifier.update(signedText().getBytes(StandardCharsets.UTF_8));
-            if (!verifier.verify(signature)) {
-                throw new CheckpointSignatureException("checkpoint for event " + sequence + " has a bad signature");
-            }
+            valid = verifier.verify(signature);
         } catch (GeneralSecurityException e) {
             throw new CheckpointSignatureException("checkpoint for event " + sequence
                     + " cannot be verified: " + e.getMessage());
+        }
+        if (!valid) {
+            throw new CheckpointSignatureException("checkpoint for event " + sequence + " has a bad signature");
         }
     }
 

@@ -151,8 +151,9 @@ public final class JournalVerifier {
                 } else {
                     if (view.sequence != expectedSeq) {
                         throw new JournalIntegrityException(cursor.position(), view.sequence < expectedSeq
-                                ? "event " + view.sequence + " is out of order or duplicated (expected " + expectedSeq + ")"
-                                : "events " + expectedSeq + " to " + (view.sequence - 1) + " are missing");
+                                ? "event " + view.sequence + " is out of order or duplicated (expected event " + expectedSeq + ")"
+                                : "event " + view.sequence + " found where event " + expectedSeq
+                                        + " was expected: events were removed or reordered");
                     }
                     if (!java.util.Arrays.equals(previous, 0, Hash.LENGTH, buf, view.prevOffset, view.prevOffset + Hash.LENGTH)) {
                         throw new JournalIntegrityException(cursor.position(), "event " + view.sequence

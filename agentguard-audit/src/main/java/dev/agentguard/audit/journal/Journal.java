@@ -87,6 +87,7 @@ public final class Journal implements AutoCloseable {
     private long lastCheckpointSequence;
     private long lastCheckpointNanos;
     private long lastSpaceCheckNanos;
+    private long bytesSinceSpaceCheck;
     private boolean closed;
 
     private Journal(Builder b, SingleChronicleQueue queue, CheckpointLog log, FileStore store) throws JournalException {
@@ -180,6 +181,7 @@ public final class Journal implements AutoCloseable {
                 throw new JournalException("SHA-256 failed", e);
             }
             write(buf, len);
+            bytesSinceSpaceCheck += len + Hash.LENGTH + 8;
             lastSequence = seq;
             lastHash = Hash.of(hashBuf);
             if (encoder.scrubbed() > 0) {
@@ -216,11 +218,14 @@ public final class Journal implements AutoCloseable {
         if (config.minFreeBytes <= 0) {
             return;
         }
+        // Look at the disk every 250 ms, and sooner once this journal alone has written a quarter
+        // of the reserve since the last look, so a fast writer cannot run past the reserve.
         long now = System.nanoTime();
-        if (now - lastSpaceCheckNanos < SPACE_CHECK_NANOS) {
+        if (now - lastSpaceCheckNanos < SPACE_CHECK_NANOS && bytesSinceSpaceCheck < config.minFreeBytes / 4) {
             return;
         }
         lastSpaceCheckNanos = now;
+        bytesSinceSpaceCheck = 0;
         long free;
         try {
             free = fileStore.getUsableSpace();
@@ -231,6 +236,7 @@ public final class Journal implements AutoCloseable {
         if (free < config.minFreeBytes) {
             // Make the next append look again rather than trusting this reading.
             lastSpaceCheckNanos = now - SPACE_CHECK_NANOS;
+            bytesSinceSpaceCheck = config.minFreeBytes;
             throw new JournalException("journal disk is full: " + free + " bytes free under " + directory
                     + ", the journal keeps at least " + config.minFreeBytes + "; event not written");
         }
