@@ -42,7 +42,9 @@ import java.util.Optional;
  * @param counts        rows, bytes, masked values per field, and similar counters
  * @param duration      how long the action ran, for outcome events
  * @param extensions    fields this version does not define, kept as text so that events from a
- *                      newer writer are shown in full by older readers
+ *                      newer writer are shown in full by older readers; a phase, channel,
+ *                      decision or outcome value this version does not know appears here under
+ *                      its field name ({@code decision=QUARANTINED}) next to {@code UNKNOWN}
  * @param previousHash  the hash of the event before this one ({@link Hash#ZERO} for the first)
  * @param hash          SHA-256 over this event's canonical encoding, which includes
  *                      {@code previousHash}

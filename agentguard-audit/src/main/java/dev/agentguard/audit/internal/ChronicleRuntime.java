@@ -63,7 +63,7 @@ public final class ChronicleRuntime {
 
     /** Opens (and for writers creates) the queue in {@code dir}. */
     public static SingleChronicleQueue open(Path dir, RollCycle cycle, Clock clock, boolean readOnly) {
-        return SingleChronicleQueueBuilder.binary(dir)
+        SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(toChronicle(cycle))
                 .timeProvider(timeProvider(clock))
                 .readOnly(readOnly)
@@ -71,6 +71,10 @@ public final class ChronicleRuntime {
                 // recovers it after this long rather than Chronicle's 10 s default.
                 .timeoutMS(2_000)
                 .build();
+        // Chronicle caches the first and last cycle in its metadata; files deleted or added
+        // since (retention, or someone tampering) must be seen as they are on disk now.
+        queue.refreshDirectoryListing();
+        return queue;
     }
 
     /** True when {@code dir} holds a Chronicle queue. */
@@ -93,6 +97,39 @@ public final class ChronicleRuntime {
         long millis = (long) cycle * rollCycle.lengthInMillis();
         return DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC)
                 .format(Instant.ofEpochMilli(millis)) + CYCLE_SUFFIX;
+    }
+
+    /**
+     * The cycles that have a file in {@code dir}, read from the directory itself (Chronicle's
+     * cached listing goes stale when files are removed by hand).
+     */
+    public static java.util.NavigableSet<Integer> cyclesOnDisk(Path dir, net.openhft.chronicle.queue.RollCycle rollCycle) {
+        java.util.TreeSet<Integer> cycles = new java.util.TreeSet<>();
+        DateTimeFormatter fmt = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.endsWith(CYCLE_SUFFIX)) {
+                    continue;
+                }
+                String stem = name.substring(0, name.length() - CYCLE_SUFFIX.length());
+                try {
+                    java.time.temporal.TemporalAccessor t = fmt.parse(stem);
+                    long millis = t.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY)
+                            ? java.time.LocalDateTime.from(t).toInstant(ZoneOffset.UTC).toEpochMilli()
+                            : java.time.LocalDate.from(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                    int cycle = (int) Math.floorDiv(millis, (long) rollCycle.lengthInMillis());
+                    if (fileName(rollCycle, cycle).equals(name)) {
+                        cycles.add(cycle);
+                    }
+                } catch (RuntimeException notACycleFile) {
+                    // Not named like one of this queue's cycles: not ours to read.
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return cycles;
     }
 
     /** Describes a Chronicle index as "FILE entry N" for messages. */

@@ -22,6 +22,23 @@ public final class EntryCursor implements AutoCloseable {
     public EntryCursor(SingleChronicleQueue queue) {
         this.queue = queue;
         this.tailer = queue.createTailer();
+        Long first = firstCycleOnDisk(Integer.MIN_VALUE);
+        if (first != null) {
+            tailer.moveToCycle(first.intValue());
+        }
+    }
+
+    /**
+     * The first cycle file on disk after {@code after}. Chronicle's own notion of the first and
+     * last cycle is cached in its metadata and goes stale when files are deleted by hand; a
+     * reader that trusted it would silently see an empty journal, so the files decide.
+     */
+    private Long firstCycleOnDisk(int after) {
+        if (after == Integer.MAX_VALUE) {
+            return null;
+        }
+        Integer next = ChronicleRuntime.cyclesOnDisk(queue.file().toPath(), queue.rollCycle()).higher(after);
+        return next == null ? null : next.longValue();
     }
 
     /** A cursor positioned on the last entry of {@code queue}, reading backwards. */
@@ -55,6 +72,24 @@ public final class EntryCursor implements AutoCloseable {
     }
 
     private boolean read() {
+        if (readInCycle()) {
+            return true;
+        }
+        if (tailer.direction() != TailerDirection.FORWARD) {
+            return false;
+        }
+        // The tailer found nothing more; a later cycle file on disk may still hold entries.
+        Long next = firstCycleOnDisk(tailer.cycle());
+        while (next != null) {
+            if (tailer.moveToCycle(next.intValue()) && readInCycle()) {
+                return true;
+            }
+            next = firstCycleOnDisk(next.intValue());
+        }
+        return false;
+    }
+
+    private boolean readInCycle() {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return false;

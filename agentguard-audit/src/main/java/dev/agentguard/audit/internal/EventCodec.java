@@ -353,6 +353,19 @@ public final class EventCodec {
         String decision = (String) optional(known, FieldNames.DECISION, String.class);
         String outcome = (String) optional(known, FieldNames.OUTCOME, String.class);
         Long duration = (Long) optional(known, FieldNames.DURATION, Long.class);
+        // A value this version does not know (from a newer writer) is shown as written.
+        if (Phase.parse(phase) == Phase.UNKNOWN) {
+            extensions.put(FieldNames.PHASE, phase);
+        }
+        if (Channel.parse(channel) == Channel.UNKNOWN) {
+            extensions.put(FieldNames.CHANNEL, channel);
+        }
+        if (decision != null && Decision.parse(decision) == Decision.UNKNOWN) {
+            extensions.put(FieldNames.DECISION, decision);
+        }
+        if (outcome != null && Outcome.parse(outcome) == Outcome.UNKNOWN) {
+            extensions.put(FieldNames.OUTCOME, outcome);
+        }
         return new AuditEvent(version, eventId, seq,
                 Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)),
                 Phase.parse(phase),

@@ -313,16 +313,14 @@ public final class Journal implements AutoCloseable {
     private List<String> sweep() throws JournalException {
         net.openhft.chronicle.queue.RollCycle rc = queue.rollCycle();
         queue.refreshDirectoryListing();
-        int first = queue.firstCycle();
-        int last = queue.lastCycle();
-        if (first == Integer.MAX_VALUE || first >= last) {
+        java.util.NavigableSet<Integer> cycles = ChronicleRuntime.cyclesOnDisk(directory, rc);
+        if (cycles.size() < 2) {
             return List.of();
         }
         long cutoffMillis = config.clock.millis() - config.retention.toMillis();
         // The newest cycle holds the chain's head and stays, whatever its age.
         List<Integer> due = new ArrayList<>();
-        for (long cycleLong : queue.listCyclesBetween(first, last - 1)) {
-            int cycle = (int) cycleLong;
+        for (int cycle : cycles.headSet(cycles.last(), false)) {
             long cycleEndMillis = (cycle + 1L) * rc.lengthInMillis();
             if (cycleEndMillis > cutoffMillis) {
                 break;
