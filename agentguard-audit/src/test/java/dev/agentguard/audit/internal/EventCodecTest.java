@@ -1,0 +1,126 @@
+package dev.agentguard.audit.internal;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Channel;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.EventDraft;
+import dev.agentguard.audit.Hash;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.integrity.JournalVerifier;
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.audit.journal.JournalCorruptException;
+import dev.agentguard.audit.journal.RollCycle;
+import dev.agentguard.audit.reader.EventFilter;
+import dev.agentguard.audit.reader.JournalReader;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventCodecTest {
+
+    @Test
+    void keepsAndShowsFieldsAndValuesFromANewerWriter(@TempDir Path dir) throws Exception {
+        Hash head;
+        String journalId;
+        try (Journal j = Journal.builder(dir).open()) {
+            journalId = j.journalId();
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            head = r.events(EventFilter.all()).get(1).hash(); // journal.close
+        }
+        // A version-2 writer appends an event with a new text field, a field of a type this
+        // version does not know, and a decision value it does not know.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[]{'A', 'G', 'E', 2});
+        text(out, "id", journalId + "-3");
+        field(out, "seq", 'L', longBytes(3));
+        field(out, "ts", 'L', longBytes(1_764_000_000_000_000_000L));
+        field(out, "prev", 'H', head.toBytes());
+        text(out, "phase", "INTENT");
+        text(out, "agent", "future-agent");
+        text(out, "channel", "GRPC");
+        text(out, "decision", "QUARANTINED");
+        text(out, "risk", "high");
+        field(out, "geo", 'Z', new byte[]{1, 2, 3});
+        byte[] encoding = out.toByteArray();
+        byte[] entry = Arrays.copyOf(encoding, encoding.length + 32);
+        System.arraycopy(MessageDigest.getInstance("SHA-256").digest(encoding), 0, entry, encoding.length, 32);
+        try (SingleChronicleQueue q = ChronicleRuntime.open(dir, RollCycle.DAILY, Clock.systemUTC(), false);
+             ExcerptAppender a = q.createAppender()) {
+            try (DocumentContext dc = a.writingDocument()) {
+                dc.wire().bytes().write(entry);
+            }
+        }
+
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all()).get(2);
+            assertEquals(2, e.formatVersion());
+            assertEquals("future-agent", e.agentId());
+            assertEquals(Channel.UNKNOWN, e.channel());
+            assertEquals(Decision.UNKNOWN, e.decision());
+            assertEquals(Map.of("risk", "high", "geo", "0x010203", "channel", "GRPC", "decision", "QUARANTINED"), e.extensions());
+        }
+        assertEquals(3, JournalVerifier.forJournal(dir).verify().events(), "the newer event is part of the verified chain");
+    }
+
+    @Test
+    void namesTheFileAndEntryOfAnEntryThatIsNotAnEvent(@TempDir Path dir) throws Exception {
+        try (Journal j = Journal.builder(dir).open()) {
+            j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT 1"));
+        }
+        String file;
+        try (SingleChronicleQueue q = ChronicleRuntime.open(dir, RollCycle.DAILY, Clock.systemUTC(), false);
+             ExcerptAppender a = q.createAppender()) {
+            try (DocumentContext dc = a.writingDocument()) {
+                dc.wire().bytes().write("garbage that is no event at all, long enough".getBytes(StandardCharsets.US_ASCII));
+            }
+            file = ChronicleRuntime.fileName(q.rollCycle(), q.cycle());
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> r.events(EventFilter.all()));
+            assertEquals(file + " entry 3: entry does not start with the event marker 'AGE'", e.getMessage());
+            assertEquals(file + " entry 3", e.position());
+        }
+    }
+
+    @Test
+    void rejectsTruncatedAndDuplicatedFields() {
+        EventCodec.Encoder enc = new EventCodec.Encoder();
+        enc.encode("0123456789ab-1", 1, 0, Hash.ZERO, EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("x".repeat(100)));
+        byte[] entry = Arrays.copyOf(enc.buffer(), enc.length() + 32);
+        byte[] cut = Arrays.copyOf(entry, entry.length - 60);
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.decode(cut, cut.length));
+        assertTrue(e.getMessage().startsWith("field 'action' runs past the end of the entry")
+                || e.getMessage().startsWith("entry ends in the middle of a field"), e.getMessage());
+    }
+
+    private static void text(ByteArrayOutputStream out, String name, String value) {
+        field(out, name, 'S', value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void field(ByteArrayOutputStream out, String name, char type, byte[] payload) {
+        out.write(name.length());
+        out.writeBytes(name.getBytes(StandardCharsets.US_ASCII));
+        out.write(type);
+        out.write(payload.length); // all payloads here are < 128 bytes: a one-byte varint
+        out.writeBytes(payload);
+    }
+
+    private static byte[] longBytes(long v) {
+        return java.nio.ByteBuffer.allocate(8).putLong(v).array();
+    }
+}

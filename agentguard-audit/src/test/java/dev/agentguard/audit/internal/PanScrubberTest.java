@@ -1,0 +1,58 @@
+package dev.agentguard.audit.internal;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class PanScrubberTest {
+    private final PanScrubber scrubber = new PanScrubber();
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", // Visa
+            "4222222222222", // Visa 13
+            "5555555555554444", "5105 1051 0510 5100", // Mastercard
+            "2223003122003222", "2223 0000 4841 0010", // Mastercard 2-series
+            "378282246310005", "3714 496353 98431", // Amex
+            "6011111111111117", "6011 0009 9013 9424", // Discover
+            "3530111333300000", // JCB
+            "6212345678901265", // UnionPay
+            "6011000000000000001"}) // 19 digits
+    void masksTestCardNumbersOfTheMajorBrands(String pan) {
+        assertEquals("card [REDACTED:PAN] used", scrubber.scrub("card " + pan + " used"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "4111111111111112", // Luhn fails
+            "1764108048123456789", // nanosecond timestamp (starts with 1)
+            "1732553703000", // millisecond timestamp
+            "9999999999999995", // not a card prefix
+            "411111111111", // 12 digits
+            "41111111111111111111111", // 23 digits, one run
+            "order 2026-11-25 12:00"})
+    void leavesNumbersThatAreNotCardsAlone(String text) {
+        String input = "value " + text + " end";
+        assertSame(input, scrubber.scrub(input), "unchanged text is returned as the same instance");
+    }
+
+    @Test
+    void masksSeveralCardsAndCardsGluedToText() {
+        assertEquals("a=[REDACTED:PAN],b=[REDACTED:PAN];x[REDACTED:PAN]y",
+                scrubber.scrub("a=4111111111111111,b=5555555555554444;x378282246310005y"));
+    }
+
+    @Test
+    void findsACardInsideALongerGroupedNumber() {
+        assertEquals("[REDACTED:PAN] 2024", scrubber.scrub("4111 1111 1111 1111 2024"));
+    }
+
+    @Test
+    void handlesNullAndEmpty() {
+        assertEquals(null, scrubber.scrub(null));
+        assertEquals("", scrubber.scrub(""));
+    }
+}

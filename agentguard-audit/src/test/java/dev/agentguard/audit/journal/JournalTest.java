@@ -1,0 +1,219 @@
+package dev.agentguard.audit.journal;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Channel;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.EventDraft;
+import dev.agentguard.audit.Hash;
+import dev.agentguard.audit.Outcome;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.integrity.JournalVerifier;
+import dev.agentguard.audit.reader.EventFilter;
+import dev.agentguard.audit.reader.JournalReader;
+import dev.agentguard.audit.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalTest {
+
+    @Test
+    void writesEveryFieldAndReadsItBackExactly(@TempDir Path dir) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:15:30.123456789Z"));
+        long seq;
+        try (Journal j = Journal.builder(dir).clock(clock).open()) {
+            seq = j.append(EventDraft.of(Phase.OUTCOME, Channel.JDBC)
+                    .agent("payments-agent").onBehalfOf("alice@example.com").session("conn-7").trace("4bf92f3577b34da6")
+                    .intent("refund order 1001 — überprüfen 退款 🙂").resource("paymentsDb")
+                    .action("UPDATE payments SET status = ? WHERE id = ? AND note = '" + "long text ".repeat(10) + "'")
+                    .objects("PUBLIC.PAYMENTS", "PUBLIC.AUDIT").decision(Decision.APPROVED, "refund-needs-approval")
+                    .approval("apr-123").failed("ERROR: deadlock detected")
+                    .count("rows", 1).count("masked.PUBLIC.CARDS.PAN", 0).duration(Duration.ofNanos(1_234_567))
+                    .extension("x-ticket", "CHG-42"));
+            assertEquals(2, seq, "event 1 is journal.open");
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all()).get(1);
+            assertEquals(AuditEvent.FORMAT_VERSION, e.formatVersion());
+            assertEquals(seq, e.sequence());
+            assertTrue(e.eventId().matches("[0-9a-f]{12}-2"), e.eventId());
+            assertEquals(Instant.parse("2026-11-25T10:15:30.123456789Z"), e.timestamp());
+            assertEquals(Phase.OUTCOME, e.phase());
+            assertEquals("payments-agent", e.agentId());
+            assertEquals("alice@example.com", e.onBehalfOf());
+            assertEquals("conn-7", e.sessionId());
+            assertEquals("4bf92f3577b34da6", e.traceId());
+            assertEquals("refund order 1001 — überprüfen 退款 🙂", e.intent());
+            assertEquals(Channel.JDBC, e.channel());
+            assertEquals("paymentsDb", e.resource());
+            assertEquals("UPDATE payments SET status = ? WHERE id = ? AND note = '" + "long text ".repeat(10) + "'", e.action());
+            assertEquals(List.of("PUBLIC.PAYMENTS", "PUBLIC.AUDIT"), e.objects());
+            assertEquals(Decision.APPROVED, e.decision());
+            assertEquals("refund-needs-approval", e.ruleId());
+            assertEquals("apr-123", e.approvalRef());
+            assertEquals(Outcome.FAILURE, e.outcome());
+            assertEquals("ERROR: deadlock detected", e.error());
+            assertEquals(Map.of("rows", 1L, "masked.PUBLIC.CARDS.PAN", 0L), e.counts());
+            assertEquals(Duration.ofNanos(1_234_567), e.duration());
+            assertEquals(Map.of("x-ticket", "CHG-42"), e.extensions());
+            AuditEvent open = r.events(EventFilter.all()).get(0);
+            assertEquals(Hash.ZERO, open.previousHash());
+            assertEquals(open.hash(), e.previousHash());
+            assertEquals("journal.open", open.action());
+            assertEquals(Channel.JOURNAL, open.channel());
+        }
+    }
+
+    @Test
+    void leavesAbsentOptionalFieldsAbsent(@TempDir Path dir) throws Exception {
+        try (Journal j = Journal.builder(dir).open()) {
+            j.append(EventDraft.of(Phase.IDENTITY, Channel.HTTP));
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all().phase(Phase.IDENTITY)).get(0);
+            assertNull(e.agentId());
+            assertNull(e.decision());
+            assertNull(e.outcome());
+            assertNull(e.duration());
+            assertEquals(List.of(), e.objects());
+            assertEquals(Map.of(), e.counts());
+        }
+    }
+
+    @Test
+    void masksCardNumbersThatReachTheJournalUnredactedAndCountsThem(@TempDir Path dir) throws Exception {
+        try (Journal j = Journal.builder(dir).open()) {
+            j.append(EventDraft.of(Phase.INTENT, Channel.SSH).agent("ops-agent")
+                    .action("grep 4111-1111-1111-1111 /var/log/app.log").failed("card 5555 5555 5555 4444 declined")
+                    .objects("/tmp/378282246310005.csv").extension("x-note", "pan=6011111111111117"));
+        }
+        byte[] everything = readAllJournalBytes(dir);
+        for (String pan : List.of("4111-1111-1111-1111", "5555 5555 5555 4444", "378282246310005", "6011111111111117")) {
+            assertFalse(new String(everything, java.nio.charset.StandardCharsets.ISO_8859_1).contains(pan), pan + " reached the disk");
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all().phase(Phase.INTENT)).get(0);
+            assertEquals("grep [REDACTED:PAN] /var/log/app.log", e.action());
+            assertEquals("card [REDACTED:PAN] declined", e.error());
+            assertEquals(List.of("/tmp/[REDACTED:PAN].csv"), e.objects());
+            assertEquals("pan=[REDACTED:PAN]", e.extensions().get("x-note"));
+            assertEquals(4L, e.count(EventDraft.SAFETY_NET_COUNT).orElseThrow());
+        }
+    }
+
+    @Test
+    void keepsOneGaplessChainUnderConcurrentWriters(@TempDir Path dir) throws Exception {
+        int threads = 4;
+        int perThread = 2_000;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<List<Long>>> results = new ArrayList<>();
+        try (Journal j = Journal.builder(dir).checkpointEvery(100).open()) {
+            for (int t = 0; t < threads; t++) {
+                String agent = "agent-" + t;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<Long> seqs = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        seqs.add(j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent(agent).action("SELECT " + i)));
+                    }
+                    return seqs;
+                }));
+            }
+            start.countDown();
+            for (Future<List<Long>> f : results) {
+                List<Long> seqs = f.get();
+                for (int i = 1; i < seqs.size(); i++) {
+                    assertTrue(seqs.get(i) > seqs.get(i - 1), "a thread's events keep their order");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * perThread + 2, JournalVerifier.forJournal(dir).verify().events());
+        try (JournalReader r = JournalReader.open(dir)) {
+            Map<String, Integer> next = new HashMap<>();
+            for (AuditEvent e : r.events(EventFilter.all().phase(Phase.INTENT))) {
+                int expected = next.merge(e.agentId(), 1, Integer::sum) - 1;
+                assertEquals("SELECT " + expected, e.action(), "per-agent order in the journal");
+            }
+            assertEquals(threads, next.size());
+        }
+    }
+
+    @Test
+    void continuesTheSameChainAfterACleanReopen(@TempDir Path dir) throws Exception {
+        String id;
+        Hash head;
+        try (Journal j = Journal.builder(dir).open()) {
+            id = j.journalId();
+            j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT 1"));
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            head = r.events(EventFilter.all()).get(2).hash();
+        }
+        try (Journal j = Journal.builder(dir).open()) {
+            assertEquals(id, j.journalId());
+            assertEquals(4, j.lastSequence(), "journal.open after the clean close");
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent reopened = r.events(EventFilter.all()).get(3);
+            assertEquals("journal.open", reopened.action());
+            assertEquals(head, reopened.previousHash());
+        }
+        assertEquals(5, JournalVerifier.forJournal(dir).verify().events());
+    }
+
+    @Test
+    void rejectsOversizedTextAndBadExtensionNamesAtTheDraft() {
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                () -> EventDraft.of(Phase.INTENT, Channel.JDBC).action("x".repeat(EventDraft.MAX_TEXT_LENGTH + 1)));
+        assertEquals("action is 16385 characters; at most 16384 fit in one event: shorten or summarise it before journaling",
+                big.getMessage());
+        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+                () -> EventDraft.of(Phase.INTENT, Channel.JDBC).extension("seq", "1"));
+        assertEquals("extension name 'seq' is not allowed: use lower-case letters, digits, '.', '_' or '-', start with a letter, "
+                + "and avoid the format's own field names", reserved.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EventDraft.of(Phase.UNKNOWN, Channel.JDBC));
+        assertThrows(IllegalArgumentException.class, () -> EventDraft.of(Phase.INTENT, Channel.JDBC).decision(Decision.UNKNOWN, "r"));
+    }
+
+    @Test
+    void rejectsBadSettingsWithTheAllowedRange() {
+        Journal.Builder b = Journal.builder(Path.of("j"));
+        assertEquals("checkpointEvery must be 1 to 10,000,000 events, got 0",
+                assertThrows(IllegalArgumentException.class, () -> b.checkpointEvery(0)).getMessage());
+        assertEquals("checkpointInterval must be 1 s to 1 day, got PT0.5S",
+                assertThrows(IllegalArgumentException.class, () -> b.checkpointInterval(Duration.ofMillis(500))).getMessage());
+        assertEquals("minFreeSpace must be 0 or more bytes, got -1",
+                assertThrows(IllegalArgumentException.class, () -> b.minFreeSpace(-1)).getMessage());
+    }
+
+    static byte[] readAllJournalBytes(Path dir) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                out.write(Files.readAllBytes(p));
+            }
+        }
+        return out.toByteArray();
+    }
+}
