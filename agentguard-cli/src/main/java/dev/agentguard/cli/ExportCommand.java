@@ -1,0 +1,116 @@
+package dev.agentguard.cli;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.reader.EventFilter;
+import dev.agentguard.audit.reader.JournalReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code agentguard export}: events as JSON lines, for a SIEM or an assessor. */
+@Command(name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Exports the matching events of a journal, oldest first, as JSON lines: one JSON object per event "
+                        + "and line, with the field names documented in docs/cli.md (the same as every --json output).",
+                "Writes to standard output, or with -o to a new FILE: the export goes to FILE.partial first and is "
+                        + "renamed to FILE only when complete, and an existing FILE is never overwritten."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  agentguard export /var/lib/agentguard/journal --format jsonl > events.jsonl",
+                "  agentguard export /var/lib/agentguard/journal --from 2026-11-01 --until 2026-11-30 -o november.jsonl",
+                "  agentguard export /var/lib/agentguard/journal --decision denied | jq -r .action"})
+final class ExportCommand extends ToolCommand {
+    /** The export formats; JSON lines is the only one so far. */
+    enum Format {
+        JSONL
+    }
+
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
+    Path journal;
+
+    @Mixin
+    FilterOptions filters;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl",
+            description = "Output format: jsonl, one JSON object per line (the default and, so far, the only one).")
+    Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path output;
+
+    @Override
+    int run() throws Exception {
+        EventFilter filter = filters.toFilter();
+        if (output == null) {
+            export(filter, out());
+            return ExitCodes.OK;
+        }
+        Path target = output.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            throw new InputException(target + " already exists; export never overwrites a file: choose another name");
+        }
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        long events;
+        try {
+            try (BufferedWriter file = Files.newBufferedWriter(partial, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 PrintWriter writer = new PrintWriter(file)) {
+                events = export(filter, writer);
+                writer.flush();
+                if (writer.checkError()) {
+                    throw new IOException(partial + ": write failed (disk full?)");
+                }
+            }
+            Files.move(partial, target); // fails rather than replace a file created meanwhile
+        } catch (Exception | Error e) {
+            deletePartial(partial, e);
+            throw e;
+        }
+        if (json()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("file", target.toString());
+            o.put("events", events);
+            out().println(Json.object(o));
+        } else {
+            out().println("Exported " + events + " event" + (events == 1 ? "" : "s") + " to " + target);
+        }
+        return ExitCodes.OK;
+    }
+
+    private long export(EventFilter filter, PrintWriter to) throws Exception {
+        EventOutput lines = new EventOutput.JsonLines(to);
+        try (JournalReader reader = JournalReader.open(journal);
+             JournalReader.JournalCursor cursor = reader.cursor(filter)) {
+            AuditEvent e;
+            while ((e = cursor.next()) != null) {
+                lines.print(e);
+            }
+        }
+        return lines.printed();
+    }
+
+    private static void deletePartial(Path partial, Throwable failure) {
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    Path resource() {
+        return journal;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.agentguard.cli;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.reader.EventFilter;
+import dev.agentguard.audit.reader.JournalReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+
+/** {@code agentguard list}: the events of a journal as a table, newest last. */
+@Command(name = "list",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Lists the events of a journal, oldest first and newest last: sequence, time (UTC), phase, agent, "
+                        + "channel, decision, rule and action (long values are cut; 'show' prints an event in full).",
+                "With --json, prints one JSON object per event and line."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  agentguard list /var/lib/agentguard/journal",
+                "  agentguard list /var/lib/agentguard/journal --agent payments-agent --decision denied",
+                "  agentguard list /var/lib/agentguard/journal --from 2026-11-25 --until 2026-11-26T06:00:00Z",
+                "  agentguard list /var/lib/agentguard/journal --channel jdbc --limit 20 --json"})
+final class ListCommand extends ToolCommand {
+    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
+    Path journal;
+
+    @Mixin
+    FilterOptions filters;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Only the newest N matching events (still printed newest last).")
+    Integer limit;
+
+    @Override
+    int run() throws Exception {
+        EventFilter filter = filters.toFilter();
+        if (limit != null && limit < 1) {
+            throw new InputException("--limit must be 1 or more, got " + limit);
+        }
+        EventOutput output = EventOutput.of(json(), out());
+        try (JournalReader reader = JournalReader.open(journal);
+             JournalReader.JournalCursor cursor = reader.cursor(filter)) {
+            if (limit == null) {
+                AuditEvent e;
+                while ((e = cursor.next()) != null) {
+                    output.print(e);
+                }
+            } else {
+                for (AuditEvent e : newest(cursor, limit)) {
+                    output.print(e);
+                }
+            }
+        }
+        output.finishList();
+        return ExitCodes.OK;
+    }
+
+    /** The last {@code n} events of {@code cursor}, oldest first, holding no more than {@code n} at a time. */
+    static ArrayDeque<AuditEvent> newest(JournalReader.JournalCursor cursor, int n) throws Exception {
+        ArrayDeque<AuditEvent> last = new ArrayDeque<>(Math.min(n, 1024));
+        AuditEvent e;
+        while ((e = cursor.next()) != null) {
+            if (n == 0) {
+                continue;
+            }
+            if (last.size() == n) {
+                last.removeFirst();
+            }
+            last.addLast(e);
+        }
+        return last;
+    }
+
+    @Override
+    Path resource() {
+        return journal;
+    }
+}

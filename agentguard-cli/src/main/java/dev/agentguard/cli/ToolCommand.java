@@ -1,0 +1,67 @@
+package dev.agentguard.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * A subcommand that works on one directory (a journal, or where keys go). Its single error path
+ * turns whatever {@link #run()} throws into a one-line {@link Failure} and an exit code, and it
+ * names the directory for the access journal.
+ */
+abstract class ToolCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private Failure failure;
+
+    @Override
+    public final Integer call() {
+        failure = null; // picocli reuses command objects between executions
+        try {
+            return run();
+        } catch (Exception | InternalError | LinkageError e) {
+            // InternalError: a fault on a memory-mapped page of a truncated journal file.
+            // LinkageError: Chronicle failing to initialise. Both are bad input for a reader tool.
+            failure = classify(e);
+            return failure.report(spec.qualifiedName(), root().json(), root().verbose(), out(), err());
+        } finally {
+            out().flush();
+        }
+    }
+
+    /** Does the work and returns the exit code. */
+    abstract int run() throws Exception;
+
+    /** The directory this use of the tool inspects or writes: the access journal's "resource". */
+    abstract Path resource();
+
+    /** How this command judges an exception; {@code verify} treats damaged files as an integrity failure. */
+    Failure classify(Throwable e) {
+        return Failure.of(e, resource() == null ? null : resource().toAbsolutePath().normalize());
+    }
+
+    /** The failure of the last run, if it failed: the access journal records its message. */
+    Failure failure() {
+        return failure;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    boolean json() {
+        return root().json();
+    }
+
+    private AgentGuardCommand root() {
+        return (AgentGuardCommand) spec.root().userObject();
+    }
+}
