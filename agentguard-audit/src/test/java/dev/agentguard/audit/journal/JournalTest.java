@@ -183,6 +183,20 @@ class JournalTest {
     }
 
     @Test
+    void writesACheckpointAfterTheIntervalEvenWhenFewEventsArrive(@TempDir Path dir) throws Exception {
+        try (Journal j = Journal.builder(dir).checkpointInterval(Duration.ofSeconds(1)).open()) {
+            long seq = j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT 1"));
+            Path log = dir.resolve("checkpoints.log");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!(Files.exists(log) && Files.readString(log).contains(" seq=" + seq + " "))) {
+                assertTrue(System.nanoTime() < deadline, "no timed checkpoint for event " + seq + " within 20 s");
+                Thread.onSpinWait();
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+        }
+    }
+
+    @Test
     void rejectsOversizedTextAndBadExtensionNamesAtTheDraft() {
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
                 () -> EventDraft.of(Phase.INTENT, Channel.JDBC).action("x".repeat(EventDraft.MAX_TEXT_LENGTH + 1)));
