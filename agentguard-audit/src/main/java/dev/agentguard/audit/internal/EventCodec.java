@@ -74,14 +74,61 @@ public final class EventCodec {
 
         /** Encodes the draft as the event with the given journal-assigned fields. */
         public void encode(String eventId, long sequence, long epochNanos, Hash previous, EventDraft d) {
+            byte[] prev = previous.toBytes();
+            start();
+            text(FieldNames.ID, eventId);
+            body(sequence, epochNanos, prev, d, true);
+        }
+
+        /**
+         * The journal's allocation-free form: the event id is {@code idPrefix} (ASCII, for example
+         * {@code "3f9a0c1b2d4e-"}) followed by the sequence number in decimal. With
+         * {@code safetyNet} false the journal's own events (paths, file hashes) are written
+         * exactly: a hex hash can contain a Luhn-valid run of digits, and masking it would break
+         * the retention anchor.
+         */
+        public void encode(byte[] idPrefix, long sequence, long epochNanos, byte[] previous, EventDraft d,
+                           boolean safetyNet) {
+            start();
+            int digits = decimalLength(sequence);
+            header(FieldNames.ID, TEXT);
+            ensure(1 + idPrefix.length + digits);
+            buf[len++] = (byte) (idPrefix.length + digits); // at most 12 + 1 + 19 bytes: one varint byte
+            System.arraycopy(idPrefix, 0, buf, len, idPrefix.length);
+            len += idPrefix.length;
+            long rest = sequence;
+            for (int i = len + digits - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + (int) (rest % 10));
+                rest /= 10;
+            }
+            len += digits;
+            body(sequence, epochNanos, previous, d, safetyNet);
+        }
+
+        private static int decimalLength(long v) {
+            int n = 1;
+            while (v >= 10) {
+                v /= 10;
+                n++;
+            }
+            return n;
+        }
+
+        private void start() {
             len = 0;
             scrubbed = 0;
+            scrub = true;
             ensure(4);
             buf[len++] = MAGIC[0];
             buf[len++] = MAGIC[1];
             buf[len++] = MAGIC[2];
             buf[len++] = VERSION;
-            text(FieldNames.ID, eventId);
+        }
+
+        private boolean scrub = true;
+
+        private void body(long sequence, long epochNanos, byte[] previous, EventDraft d, boolean safetyNet) {
+            this.scrub = safetyNet;
             longField(FieldNames.SEQUENCE, sequence);
             longField(FieldNames.TIMESTAMP, epochNanos);
             hashField(FieldNames.PREVIOUS, previous);
@@ -108,32 +155,32 @@ public final class EventCodec {
             }
             scrubbedText(FieldNames.ERROR, d.error());
             Map<String, Long> counts = d.counts();
-            // Extensions are scrubbed before the counts are written so that their hits are counted too.
-            int extensionHits = 0;
-            for (String value : d.extensions().values()) {
-                if (scrubber.scrub(value) != value) {
-                    extensionHits++;
+            Map<String, String> extensions = d.extensions();
+            boolean hasExtensions = !extensions.isEmpty();
+            if (hasExtensions && scrub) {
+                // Extensions are scrubbed before the counts are written so that their hits are counted too.
+                for (String value : extensions.values()) {
+                    if (scrubber.scrub(value) != value) {
+                        scrubbed++;
+                    }
                 }
             }
-            scrubbed += extensionHits;
             if (!counts.isEmpty() || scrubbed > 0) {
                 mapField(FieldNames.COUNTS, counts, scrubbed);
             }
             if (d.duration() != null) {
                 longField(FieldNames.DURATION, saturatedNanos(d.duration()));
             }
-            for (Map.Entry<String, String> e : d.extensions().entrySet()) {
-                rawText(e.getKey(), scrubber.scrub(e.getValue()));
+            if (hasExtensions) {
+                for (Map.Entry<String, String> e : extensions.entrySet()) {
+                    rawText(e.getKey(), scrub ? scrubber.scrub(e.getValue()) : e.getValue());
+                }
             }
         }
 
         private void scrubbedText(String name, String value) {
             if (value != null) {
-                String clean = scrubber.scrub(value);
-                if (clean != value) {
-                    scrubbed++;
-                }
-                rawText(name, clean);
+                rawText(name, clean(value));
             }
         }
 
@@ -158,12 +205,23 @@ public final class EventCodec {
             putLong(value);
         }
 
-        private void hashField(String name, Hash value) {
+        private void hashField(String name, byte[] value) {
             header(name, HASH);
             ensure(1 + Hash.LENGTH);
             buf[len++] = Hash.LENGTH;
-            value.copyTo(buf, len);
+            System.arraycopy(value, 0, buf, len, Hash.LENGTH);
             len += Hash.LENGTH;
+        }
+
+        private String clean(String value) {
+            if (!scrub || value == null) {
+                return value;
+            }
+            String c = scrubber.scrub(value);
+            if (c != value) {
+                scrubbed++;
+            }
+            return c;
         }
 
         private void listField(String name, List<String> values) {
@@ -172,11 +230,7 @@ public final class EventCodec {
             int start = len;
             varint(values.size());
             for (int i = 0; i < values.size(); i++) {
-                String v = scrubber.scrub(values.get(i));
-                if (v != values.get(i)) {
-                    scrubbed++;
-                }
-                lengthPrefixedUtf8(v);
+                lengthPrefixedUtf8(clean(values.get(i)));
             }
             patchLength(lenAt, len - start);
         }

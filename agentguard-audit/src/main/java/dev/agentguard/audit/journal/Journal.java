@@ -77,15 +77,24 @@ public final class Journal implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final EventCodec.Encoder encoder = new EventCodec.Encoder();
     private final MessageDigest sha256;
-    private final byte[] hashBuf = new byte[Hash.LENGTH];
     private final String journalId;
-    private final String eventIdPrefix;
+    private final byte[] eventIdPrefix;
 
     // Guarded by lock.
     private long lastSequence;
-    private Hash lastHash;
-    private long lastCheckpointSequence;
+    private byte[] lastHash = new byte[Hash.LENGTH];
+    private byte[] nextHash = new byte[Hash.LENGTH];
+    private int lastCycle;
+    private long checkpointRequestedSequence;
     private long lastCheckpointNanos;
+
+    // Checkpoint I/O (a queue fsync and a forced line, ~0.1-1 ms) runs outside the append lock,
+    // on the scheduler thread or in close(); checkpointLock orders it.
+    private final Object checkpointLock = new Object();
+    private final Object sweepLock = new Object();
+    private long checkpointWrittenSequence; // guarded by checkpointLock
+    private int checkpointWrittenCycle = Integer.MIN_VALUE; // guarded by checkpointLock
+    private volatile JournalException checkpointFailure;
     private long lastSpaceCheckNanos;
     private long bytesSinceSpaceCheck;
     private boolean closed;
@@ -113,18 +122,18 @@ public final class Journal implements AutoCloseable {
             new SecureRandom().nextBytes(id);
             this.journalId = HexFormat.of().formatHex(id);
             this.lastSequence = 0;
-            this.lastHash = Hash.ZERO;
             openAction = SystemEvents.OPEN;
         } else {
             this.journalId = journalIdOf(last.event.eventId(), last.position);
             this.lastSequence = last.event.sequence();
-            this.lastHash = last.event.hash();
+            last.event.hash().copyTo(this.lastHash, 0);
             boolean cleanClose = last.event.phase() == Phase.SYSTEM
                     && SystemEvents.CLOSE.equals(last.event.action());
             openAction = cleanClose ? SystemEvents.OPEN : SystemEvents.RESTART;
         }
-        this.eventIdPrefix = journalId + "-";
-        this.lastCheckpointSequence = lastCheckpointSequenceIn(log.file(), journalId);
+        this.eventIdPrefix = (journalId + "-").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.checkpointWrittenSequence = lastCheckpointSequenceIn(log.file(), journalId);
+        this.checkpointRequestedSequence = checkpointWrittenSequence;
         this.lastCheckpointNanos = System.nanoTime();
         this.lastSpaceCheckNanos = System.nanoTime() - SPACE_CHECK_NANOS;
 
@@ -134,8 +143,6 @@ public final class Journal implements AutoCloseable {
             LOG.warn("journal {} was not closed cleanly; continuing the chain after event {}",
                     directory, last.event.sequence());
         }
-        append(open);
-
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agentguard-journal-" + journalId);
             t.setDaemon(true);
@@ -145,6 +152,12 @@ public final class Journal implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::timedCheckpoint, checkpointMillis, checkpointMillis, TimeUnit.MILLISECONDS);
         long sweepMillis = b.retentionSweepInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::scheduledSweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        lock.lock();
+        try {
+            appendLocked(open, true);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Starts configuring a journal in {@code directory} (created if missing). */
@@ -164,45 +177,58 @@ public final class Journal implements AutoCloseable {
         Objects.requireNonNull(draft, "draft");
         lock.lock();
         try {
-            if (closed) {
-                throw new JournalException("journal " + directory + " is closed; event not written");
-            }
-            checkFreeSpace();
-            long seq = lastSequence + 1;
-            Instant now = config.clock.instant();
-            long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            encoder.encode(eventIdPrefix + seq, seq, nanos, lastHash, draft);
-            byte[] buf = encoder.buffer();
-            int len = encoder.length();
-            sha256.update(buf, 0, len);
-            try {
-                sha256.digest(hashBuf, 0, Hash.LENGTH);
-            } catch (DigestException e) {
-                throw new JournalException("SHA-256 failed", e);
-            }
-            write(buf, len);
-            bytesSinceSpaceCheck += len + Hash.LENGTH + 8;
-            lastSequence = seq;
-            lastHash = Hash.of(hashBuf);
-            if (encoder.scrubbed() > 0) {
-                LOG.warn("journal {}: event {} carried {} card-number-like value(s) that were not redacted "
-                        + "upstream; the journal masked them", directory, seq, encoder.scrubbed());
-            }
-            if (seq - lastCheckpointSequence >= config.checkpointEvery) {
-                writeCheckpoint();
-            }
-            return seq;
+            return appendLocked(draft, false);
         } finally {
             lock.unlock();
         }
     }
 
-    private void write(byte[] buf, int len) throws JournalException {
+    /** Appends under {@link #lock}; {@code own} marks the journal's own events (no safety net). */
+    private long appendLocked(EventDraft draft, boolean own) throws JournalException {
+        if (closed) {
+            throw new JournalException("journal " + directory + " is closed; event not written");
+        }
+        JournalException cpFailure = checkpointFailure;
+        if (cpFailure != null) {
+            throw new JournalException("journal " + directory + " could not write its last checkpoint ("
+                    + cpFailure.getMessage() + "); event not written", cpFailure);
+        }
+        checkFreeSpace();
+        long seq = lastSequence + 1;
+        Instant now = config.clock.instant();
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        encoder.encode(eventIdPrefix, seq, nanos, lastHash, draft, !own);
+        byte[] buf = encoder.buffer();
+        int len = encoder.length();
+        sha256.update(buf, 0, len);
+        try {
+            sha256.digest(nextHash, 0, Hash.LENGTH);
+        } catch (DigestException e) {
+            throw new JournalException("SHA-256 failed", e);
+        }
+        write(buf, len, nextHash);
+        bytesSinceSpaceCheck += len + Hash.LENGTH + 8;
+        lastSequence = seq;
+        byte[] swap = lastHash;
+        lastHash = nextHash;
+        nextHash = swap;
+        lastCycle = appender.cycle();
+        if (encoder.scrubbed() > 0) {
+            LOG.warn("journal {}: event {} carried {} card-number-like value(s) that were not redacted "
+                    + "upstream; the journal masked them", directory, seq, encoder.scrubbed());
+        }
+        if (seq - checkpointRequestedSequence >= config.checkpointEvery) {
+            requestCheckpoint();
+        }
+        return seq;
+    }
+
+    private void write(byte[] buf, int len, byte[] hash) throws JournalException {
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> bytes = dc.wire().bytes();
                 bytes.write(buf, 0, len);
-                bytes.write(hashBuf, 0, Hash.LENGTH);
+                bytes.write(hash, 0, Hash.LENGTH);
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
                 throw e;
@@ -242,43 +268,107 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Writes a checkpoint for the latest event now. */
+    /** The chain head to checkpoint, captured under the append lock. */
+    private record Head(long sequence, Hash hash, int cycle) {
+    }
+
+    private Head head() {
+        return new Head(lastSequence, Hash.of(lastHash), lastCycle);
+    }
+
+    /** Under the append lock: hands a checkpoint of the current head to the scheduler thread. */
+    private void requestCheckpoint() {
+        checkpointRequestedSequence = lastSequence;
+        lastCheckpointNanos = System.nanoTime();
+        Head head = head();
+        try {
+            scheduler.execute(() -> writeCheckpointLogged(head));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // close() writes the final checkpoint itself.
+        }
+    }
+
+    /**
+     * Writes a checkpoint for the latest event now, on the calling thread, and returns once it
+     * is on disk.
+     */
     public void checkpoint() throws JournalException {
+        Head head;
         lock.lock();
         try {
             if (closed) {
                 throw new JournalException("journal " + directory + " is closed");
             }
-            if (lastSequence > lastCheckpointSequence) {
-                writeCheckpoint();
-            }
+            checkpointRequestedSequence = lastSequence;
+            lastCheckpointNanos = System.nanoTime();
+            head = head();
         } finally {
             lock.unlock();
         }
+        writeCheckpoint(head);
     }
 
-    private void writeCheckpoint() throws JournalException {
-        Checkpoint cp = Checkpoint.create(journalId, lastSequence, lastHash, config.clock.instant(), config.signer);
-        try {
-            checkpointLog.append(cp);
-        } catch (IOException e) {
-            throw new JournalException("cannot write checkpoint to " + checkpointLog.file() + ": " + e.getMessage(), e);
+    /**
+     * Makes the events up to {@code head} durable (fsync of their cycle files), then appends and
+     * forces the checkpoint line, so that after a power loss no checkpoint names an event the
+     * disk does not hold.
+     */
+    private void writeCheckpoint(Head head) throws JournalException {
+        synchronized (checkpointLock) {
+            if (head.sequence <= checkpointWrittenSequence) {
+                return;
+            }
+            try {
+                int from = checkpointWrittenCycle == Integer.MIN_VALUE ? head.cycle : checkpointWrittenCycle;
+                for (int cycle = from; cycle <= head.cycle; cycle++) {
+                    Path file = directory.resolve(ChronicleRuntime.fileName(queue.rollCycle(), cycle));
+                    if (Files.exists(file)) {
+                        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                                java.nio.file.StandardOpenOption.READ)) {
+                            ch.force(false);
+                        }
+                    }
+                }
+                checkpointLog.append(Checkpoint.create(journalId, head.sequence, head.hash, config.clock.instant(),
+                        config.signer));
+            } catch (IOException | RuntimeException e) {
+                JournalException failure = new JournalException("cannot write checkpoint for event " + head.sequence
+                        + " to " + checkpointLog.file() + ": " + describe(e), e);
+                checkpointFailure = failure;
+                throw failure;
+            }
+            checkpointWrittenSequence = head.sequence;
+            checkpointWrittenCycle = head.cycle;
+            checkpointFailure = null;
         }
-        lastCheckpointSequence = lastSequence;
-        lastCheckpointNanos = System.nanoTime();
+    }
+
+    private void writeCheckpointLogged(Head head) {
+        try {
+            writeCheckpoint(head);
+        } catch (JournalException e) {
+            LOG.error("journal {}: {}; appends are refused until a checkpoint succeeds", directory, e.getMessage());
+        }
     }
 
     private void timedCheckpoint() {
+        Head head = null;
         lock.lock();
         try {
-            if (!closed && lastSequence > lastCheckpointSequence
-                    && System.nanoTime() - lastCheckpointNanos >= config.checkpointInterval.toNanos() / 2) {
-                writeCheckpoint();
+            boolean retry = checkpointFailure != null;
+            // Half the interval: the scheduler's delay runs from the end of the previous run.
+            boolean due = lastSequence > checkpointRequestedSequence
+                    && System.nanoTime() - lastCheckpointNanos >= config.checkpointInterval.toNanos() / 2;
+            if (!closed && (retry || due)) {
+                checkpointRequestedSequence = lastSequence;
+                lastCheckpointNanos = System.nanoTime();
+                head = head();
             }
-        } catch (JournalException e) {
-            LOG.error("journal {}: timed checkpoint failed: {}", directory, e.getMessage());
         } finally {
             lock.unlock();
+        }
+        if (head != null) {
+            writeCheckpointLogged(head);
         }
     }
 
@@ -299,17 +389,18 @@ public final class Journal implements AutoCloseable {
      * @return the files deleted (empty when none were due)
      */
     public List<String> sweepRetention() throws JournalException {
-        lock.lock();
-        try {
-            if (closed) {
+        synchronized (sweepLock) {
+            if (!isOpen()) {
                 return List.of();
             }
             return sweep();
-        } finally {
-            lock.unlock();
         }
     }
 
+    /**
+     * Reads the due (closed, immutable) cycles without the append lock, so a long sweep does not
+     * stall the agent; only the deletion and its record take the lock.
+     */
     private List<String> sweep() throws JournalException {
         net.openhft.chronicle.queue.RollCycle rc = queue.rollCycle();
         queue.refreshDirectoryListing();
@@ -354,6 +445,19 @@ public final class Journal implements AutoCloseable {
             String name = ChronicleRuntime.fileName(rc, cycle);
             fileHashes.put(name, sha256Of(directory.resolve(name)));
         }
+        lock.lock();
+        try {
+            if (closed) {
+                return List.of();
+            }
+            return deleteAndRecord(fileHashes, events, firstSeq, lastSeq, anchor);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<String> deleteAndRecord(TreeMap<String, String> fileHashes, long events, long firstSeq, long lastSeq,
+                                         Hash anchor) throws JournalException {
         List<String> deleted = new ArrayList<>();
         for (String name : fileHashes.keySet()) {
             try {
@@ -376,7 +480,7 @@ public final class Journal implements AutoCloseable {
                 .extension(SystemEvents.ANCHOR, anchor.toHex())
                 .extension(SystemEvents.DELETED_FILES, files.toString())
                 .succeeded();
-        append(record);
+        appendLocked(record, true);
         LOG.info("journal {}: retention deleted {} ({} events, up to sequence {})", directory, deleted, events, lastSeq);
         return deleted;
     }
@@ -409,7 +513,7 @@ public final class Journal implements AutoCloseable {
     public Hash lastHash() {
         lock.lock();
         try {
-            return lastHash;
+            return Hash.of(lastHash);
         } finally {
             lock.unlock();
         }
@@ -441,34 +545,52 @@ public final class Journal implements AutoCloseable {
      */
     @Override
     public void close() throws JournalException {
+        JournalException failure = null;
+        Head head;
         lock.lock();
         try {
             if (closed) {
                 return;
             }
-            JournalException failure = null;
             try {
-                append(systemEvent(SystemEvents.CLOSE).succeeded());
-                writeCheckpoint();
+                appendLocked(systemEvent(SystemEvents.CLOSE).succeeded(), true);
             } catch (JournalException e) {
                 failure = e;
             }
             closed = true;
-            scheduler.shutdownNow();
-            appender.close();
-            queue.close();
-            try {
-                checkpointLog.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = new JournalException("cannot close " + checkpointLog.file() + ": " + e.getMessage(), e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            head = head();
         } finally {
             lock.unlock();
+        }
+        // Let a checkpoint already handed to the scheduler finish before the final one.
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            checkpointFailure = null; // the final checkpoint gets its own chance
+            writeCheckpoint(head);
+        } catch (JournalException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        appender.close();
+        queue.close();
+        try {
+            checkpointLog.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = new JournalException("cannot close " + checkpointLog.file() + ": " + e.getMessage(), e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

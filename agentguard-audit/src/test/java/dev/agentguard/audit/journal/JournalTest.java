@@ -120,6 +120,23 @@ class JournalTest {
     }
 
     @Test
+    void writesItsOwnEventsExactlyEvenWhenAPathLooksLikeACardNumber(@TempDir Path tmp) throws Exception {
+        // Operator-chosen paths and file hashes in the journal's own events are not agent data;
+        // masking a Luhn-valid run inside a hash would break the retention anchor.
+        Path dir = tmp.resolve("journal-4111111111111111");
+        try (Journal j = Journal.builder(dir).open()) {
+            j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").resource(dir.toString()));
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            List<AuditEvent> events = r.events(EventFilter.all());
+            assertEquals(dir.toAbsolutePath().toString(), events.get(0).resource(), "journal.open keeps the path");
+            assertTrue(events.get(0).counts().isEmpty());
+            assertEquals(dir.getParent().toAbsolutePath() + "/journal-[REDACTED:PAN]", events.get(1).resource(),
+                    "an agent's event still goes through the safety net");
+        }
+    }
+
+    @Test
     void keepsOneGaplessChainUnderConcurrentWriters(@TempDir Path dir) throws Exception {
         int threads = 4;
         int perThread = 2_000;
