@@ -1,11 +1,9 @@
 package dev.agentguard.cli;
 
-import dev.agentguard.audit.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -25,7 +23,7 @@ import java.util.concurrent.Callable;
  * StringWriter out = new StringWriter();
  * StringWriter err = new StringWriter();
  * int exitCode = AgentGuardCommand.commandLine(new PrintWriter(out), new PrintWriter(err))
- *         .execute("verify", "/var/lib/agentguard/journal");
+ *         .execute("verify", "/srv/journal");
  * }</pre>
  */
 @Command(name = "agentguard",
@@ -40,9 +38,10 @@ import java.util.concurrent.Callable;
                 ExportCommand.class, KeysCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  agentguard list /var/lib/agentguard/journal --decision denied --from 2026-11-25",
-                "  agentguard verify /var/lib/agentguard/journal --public-key checkpoint.pub",
-                "  agentguard --access-journal /var/lib/agentguard/access export /var/lib/agentguard/journal -o events.jsonl",
+                "  agentguard list /srv/journal --decision denied --from 2026-11-25",
+                "  agentguard show 3f9a0c1b2d4e-42 /srv/journal",
+                "  agentguard verify /srv/journal --public-key checkpoint.pub",
+                "  agentguard --access-journal /srv/access export /srv/journal -o nov.jsonl",
                 "",
                 "Set AGENTGUARD_ACCESS_JOURNAL to record every use of the tool without passing --access-journal."})
 public final class AgentGuardCommand implements Callable<Integer> {
@@ -92,11 +91,11 @@ public final class AgentGuardCommand implements Callable<Integer> {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionStrategy(root::execute);
+        cl.setExecutionStrategy(new RecordedExecution(root));
         cl.setParameterExceptionHandler(root::usageError);
+        // A backstop: subcommands report their own errors, so this only sees the unexpected.
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) ->
-                Failure.of(e, null).report(commandLine.getCommandSpec().qualifiedName(), root.json, root.verbose,
-                        out, err));
+                root.report(commandLine.getCommandSpec().qualifiedName(), Failure.of(e, null)));
         ExitCodes.describeIn(cl);
         VersionProvider.setOn(cl);
         return cl;
@@ -113,51 +112,8 @@ public final class AgentGuardCommand implements Callable<Integer> {
         return json;
     }
 
-    boolean verbose() {
-        return verbose;
-    }
-
-    /** Runs the chosen subcommand, recording the use in the access journal when one is configured. */
-    private int execute(ParseResult parseResult) {
-        ParseResult leaf = parseResult;
-        while (leaf.hasSubcommand()) {
-            leaf = leaf.subcommand();
-        }
-        Path accessDir = accessJournalDirectory();
-        if (accessDir == null || helpRequested(parseResult)
-                || !(leaf.commandSpec().userObject() instanceof ToolCommand tool)) {
-            return new CommandLine.RunLast().execute(parseResult);
-        }
-        String commandName = leaf.commandSpec().qualifiedName();
-        Path resource = tool.resource() == null ? null : tool.resource().toAbsolutePath().normalize();
-        if (resource != null && resource.equals(accessDir.toAbsolutePath().normalize())) {
-            return Failure.input("the access journal " + accessDir + " must not be the directory the command works on; "
-                    + "record access in a journal of its own", null).report(commandName, json, verbose, out, err);
-        }
-        AccessJournal access;
-        try {
-            access = AccessJournal.open(accessDir);
-        } catch (JournalException e) {
-            return Failure.input("cannot write the access journal: " + e.getMessage() + "; the command did not run", e)
-                    .report(commandName, json, verbose, out, err);
-        }
-        int exitCode = ExitCodes.USAGE_OR_UNREADABLE_INPUT;
-        try {
-            exitCode = new CommandLine.RunLast().execute(parseResult);
-        } finally {
-            Failure failure = tool.failure();
-            try (AccessJournal journal = access) {
-                journal.record(System.getProperty("user.name"), parseResult.originalArgs(), resource, exitCode,
-                        failure == null ? null : failure.message());
-            } catch (JournalException e) {
-                exitCode = Failure.input("cannot record this use in the access journal: " + e.getMessage(), e)
-                        .report(commandName, json, verbose, out, err);
-            }
-        }
-        return exitCode;
-    }
-
-    private Path accessJournalDirectory() {
+    /** The access journal directory: --access-journal, else $AGENTGUARD_ACCESS_JOURNAL, else none. */
+    Path accessJournalDirectory() {
         if (accessJournal != null) {
             return accessJournal;
         }
@@ -165,19 +121,14 @@ public final class AgentGuardCommand implements Callable<Integer> {
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : Path.of(fromEnvironment);
     }
 
-    private static boolean helpRequested(ParseResult parseResult) {
-        for (ParseResult p = parseResult; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
-            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
-                return true;
-            }
-        }
-        return false;
+    /** Prints {@code failure} for {@code commandName} as every error is printed, and returns its exit code. */
+    int report(String commandName, Failure failure) {
+        return failure.report(commandName, json, verbose, out, err);
     }
 
     /** A usage error: one line naming the command and where to read about it; exit code 2. */
     private int usageError(CommandLine.ParameterException e, String[] args) {
         String name = e.getCommandLine().getCommandSpec().qualifiedName();
-        return Failure.input(e.getMessage() + " (see '" + name + " --help')", e)
-                .report(name, json, verbose, out, err);
+        return report(name, Failure.input(e.getMessage() + " (see '" + name + " --help')", e));
     }
 }

@@ -28,13 +28,20 @@ import java.util.Map;
                         + "renamed to FILE only when complete, and an existing FILE is never overwritten."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  agentguard export /var/lib/agentguard/journal --format jsonl > events.jsonl",
-                "  agentguard export /var/lib/agentguard/journal --from 2026-11-01 --until 2026-11-30 -o november.jsonl",
-                "  agentguard export /var/lib/agentguard/journal --decision denied | jq -r .action"})
+                "  agentguard export /srv/journal --format jsonl > events.jsonl",
+                "  agentguard export /srv/journal --from 2026-11-01 --until 2026-11-30 -o november.jsonl",
+                "  agentguard export /srv/journal --decision denied | jq -r .action"})
 final class ExportCommand extends ToolCommand {
     /** The export formats; JSON lines is the only one so far. */
     enum Format {
         JSONL
+    }
+
+    /** Reads {@code --format} like the other names: {@code jsonl} or {@code JSONL}. */
+    static final class FormatName extends NameConverter<Format> {
+        FormatName() {
+            super(Format.class, "supported format");
+        }
     }
 
     @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
@@ -43,7 +50,7 @@ final class ExportCommand extends ToolCommand {
     @Mixin
     FilterOptions filters;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl",
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl", converter = FormatName.class,
             description = "Output format: jsonl, one JSON object per line (the default and, so far, the only one).")
     Format format;
 
@@ -61,12 +68,16 @@ final class ExportCommand extends ToolCommand {
         if (Files.exists(target)) {
             throw new InputException(target + " already exists; export never overwrites a file: choose another name");
         }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new InputException(target.getParent() + ": no such directory for the export file");
+        }
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        // CREATE_NEW: a .partial left by an interrupted export is reported, not reused or deleted.
+        BufferedWriter file = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
         long events;
         try {
-            try (BufferedWriter file = Files.newBufferedWriter(partial, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 PrintWriter writer = new PrintWriter(file)) {
+            try (PrintWriter writer = new PrintWriter(file)) {
                 events = export(filter, writer);
                 writer.flush();
                 if (writer.checkError()) {
@@ -92,9 +103,9 @@ final class ExportCommand extends ToolCommand {
     private long export(EventFilter filter, PrintWriter to) throws Exception {
         EventOutput lines = new EventOutput.JsonLines(to);
         try (JournalReader reader = JournalReader.open(journal);
-             JournalReader.JournalCursor cursor = reader.cursor(filter)) {
+             CheckedEvents events = new CheckedEvents(reader, filter)) {
             AuditEvent e;
-            while ((e = cursor.next()) != null) {
+            while ((e = events.next()) != null) {
                 lines.print(e);
             }
         }

@@ -116,6 +116,7 @@ record Failure(int exitCode, String status, String message, String position, Thr
     }
 
     private static String oneLine(String text) {
-        return text == null ? "failed" : text.replaceAll("\\s*\\R\\s*", " ").strip();
+        // Messages quote file contents and names; keep them on one line and free of terminal controls.
+        return text == null ? "failed" : SafeText.escape(text.replaceAll("\\s+", " ").strip());
     }
 }

@@ -32,8 +32,8 @@ final class FilterOptions {
     Phase phase;
 
     @Option(names = "--from", paramLabel = "TIME", converter = TimeArgument.From.class,
-            description = "Only events at or after TIME: 2026-11-25T22:00:00Z, 2026-11-25T23:00:00+01:00, "
-                    + "or a date (2026-11-25, from the start of that UTC day).")
+            description = "Only events at or after TIME. TIME is an instant (2026-11-25T22:00:00Z), a date-time "
+                    + "with offset (2026-11-25T23:00:00+01:00) or a UTC date (2026-11-25: from the start of that day).")
     Instant from;
 
     @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.Until.class,
@@ -42,11 +42,15 @@ final class FilterOptions {
 
     /** The filter these options describe. */
     EventFilter toFilter() throws InputException {
+        if (from != null && until != null && !from.isBefore(until)) {
+            throw new InputException("the time range is empty: --from is " + from + " and --until is " + until
+                    + " (a date given to --until includes that whole UTC day)");
+        }
         try {
             return EventFilter.all().agent(agent).onBehalfOf(onBehalfOf).session(session).channel(channel)
                     .decision(decision).phase(phase).from(from).until(until);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--from and --until leave no time: " + e.getMessage());
+            throw new InputException(e.getMessage());
         }
     }
 }

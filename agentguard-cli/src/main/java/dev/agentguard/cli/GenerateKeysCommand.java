@@ -23,13 +23,12 @@ import java.util.Set;
 @Command(name = "generate",
         mixinStandardHelpOptions = true,
         description = {
-                "Generates an Ed25519 key pair for signing journal checkpoints and writes two files to DIR:",
-                "  " + GenerateKeysCommand.SIGNING_KEY_FILE + "  the signing key (private and public PEM blocks), "
-                        + "readable and writable by its owner only; give it to the agent's JVM "
-                        + "(CheckpointSigner.fromPemFile) and to nobody else",
-                "  " + GenerateKeysCommand.PUBLIC_KEY_FILE + "             the public key, for "
-                        + "'agentguard verify --public-key'",
-                "Existing files are never overwritten. The private key is never printed."},
+                "Generates an Ed25519 key pair for signing journal checkpoints.",
+                "Writes two new files to DIR:",
+                "  " + GenerateKeysCommand.SIGNING_KEY_FILE + "  signing key (owner-only file) for the agent's JVM",
+                "  " + GenerateKeysCommand.PUBLIC_KEY_FILE + "          public key, for 'agentguard verify "
+                        + "--public-key'",
+                "Existing files are never overwritten; the private key is never printed."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard keys generate --out /etc/agentguard/keys",

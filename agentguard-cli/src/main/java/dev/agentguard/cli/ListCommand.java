@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 
 /** {@code agentguard list}: the events of a journal as a table, newest last. */
 @Command(name = "list",
@@ -20,10 +19,10 @@ import java.util.ArrayDeque;
                 "With --json, prints one JSON object per event and line."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  agentguard list /var/lib/agentguard/journal",
-                "  agentguard list /var/lib/agentguard/journal --agent payments-agent --decision denied",
-                "  agentguard list /var/lib/agentguard/journal --from 2026-11-25 --until 2026-11-26T06:00:00Z",
-                "  agentguard list /var/lib/agentguard/journal --channel jdbc --limit 20 --json"})
+                "  agentguard list /srv/journal",
+                "  agentguard list /srv/journal --agent payments-agent --decision denied",
+                "  agentguard list /srv/journal --from 2026-11-25 --until 2026-11-26T06:00:00Z",
+                "  agentguard list /srv/journal --channel jdbc --limit 20 --json"})
 final class ListCommand extends ToolCommand {
     @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
     Path journal;
@@ -43,36 +42,18 @@ final class ListCommand extends ToolCommand {
         }
         EventOutput output = EventOutput.of(json(), out());
         try (JournalReader reader = JournalReader.open(journal);
-             JournalReader.JournalCursor cursor = reader.cursor(filter)) {
+             CheckedEvents events = new CheckedEvents(reader, filter)) {
             if (limit == null) {
                 AuditEvent e;
-                while ((e = cursor.next()) != null) {
+                while ((e = events.next()) != null) {
                     output.print(e);
                 }
             } else {
-                for (AuditEvent e : newest(cursor, limit)) {
-                    output.print(e);
-                }
+                events.last(limit).forEach(output::print);
             }
         }
         output.finishList();
         return ExitCodes.OK;
-    }
-
-    /** The last {@code n} events of {@code cursor}, oldest first, holding no more than {@code n} at a time. */
-    static ArrayDeque<AuditEvent> newest(JournalReader.JournalCursor cursor, int n) throws Exception {
-        ArrayDeque<AuditEvent> last = new ArrayDeque<>(Math.min(n, 1024));
-        AuditEvent e;
-        while ((e = cursor.next()) != null) {
-            if (n == 0) {
-                continue;
-            }
-            if (last.size() == n) {
-                last.removeFirst();
-            }
-            last.addLast(e);
-        }
-        return last;
     }
 
     @Override

@@ -18,8 +18,8 @@ import java.util.Optional;
                 "Event ids are printed by 'list --json' and 'show'; they look like 3f9a0c1b2d4e-42."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  agentguard show 3f9a0c1b2d4e-42 /var/lib/agentguard/journal",
-                "  agentguard show 3f9a0c1b2d4e-42 /var/lib/agentguard/journal --json"})
+                "  agentguard show 3f9a0c1b2d4e-42 /srv/journal",
+                "  agentguard show 3f9a0c1b2d4e-42 /srv/journal --json"})
 final class ShowCommand extends ToolCommand {
     @Parameters(index = "0", paramLabel = "EVENT_ID", description = "The event id (journal id, dash, sequence).")
     String eventId;

@@ -1,6 +1,5 @@
 package dev.agentguard.cli;
 
-import dev.agentguard.audit.AuditEvent;
 import dev.agentguard.audit.journal.JournalException;
 import dev.agentguard.audit.reader.EventFilter;
 import dev.agentguard.audit.reader.JournalReader;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 
 /** {@code agentguard tail}: the last events of a journal, and with {@code -f} the ones that follow. */
 @Command(name = "tail",
@@ -22,10 +20,10 @@ import java.util.ArrayDeque;
                 "With -f, keeps printing new events as the agent's JVM writes them, until interrupted (Ctrl+C)."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  agentguard tail /var/lib/agentguard/journal",
-                "  agentguard tail /var/lib/agentguard/journal -n 50 --decision denied",
-                "  agentguard tail /var/lib/agentguard/journal -f --agent payments-agent",
-                "  agentguard tail /var/lib/agentguard/journal -f -n 0 --json | jq .action"})
+                "  agentguard tail /srv/journal",
+                "  agentguard tail /srv/journal -n 50 --decision denied",
+                "  agentguard tail /srv/journal -f --agent payments-agent",
+                "  agentguard tail /srv/journal -f -n 0 --json | jq -r .action"})
 final class TailCommand extends ToolCommand {
     /** How often {@code -f} looks for new events. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -51,21 +49,11 @@ final class TailCommand extends ToolCommand {
         }
         EventOutput output = EventOutput.of(json(), out());
         try (JournalReader reader = JournalReader.open(journal)) {
-            ArrayDeque<AuditEvent> last = new ArrayDeque<>();
-            long lastSequence = 0;
-            try (JournalReader.JournalCursor cursor = reader.cursor(EventFilter.all())) {
-                AuditEvent e;
-                while ((e = cursor.next()) != null) {
-                    lastSequence = e.sequence();
-                    if (lines > 0 && filter.test(e)) {
-                        if (last.size() == lines) {
-                            last.removeFirst();
-                        }
-                        last.addLast(e);
-                    }
-                }
+            long lastSequence;
+            try (CheckedEvents events = new CheckedEvents(reader, filter)) {
+                events.last(lines).forEach(output::print);
+                lastSequence = events.lastSequence();
             }
-            last.forEach(output::print);
             if (!follow) {
                 output.finishList();
                 return ExitCodes.OK;
@@ -77,26 +65,41 @@ final class TailCommand extends ToolCommand {
     }
 
     /**
-     * Prints events after {@code seen} as they arrive. JournalReader.follow starts from the first
-     * event, so the events already printed are skipped by sequence number.
+     * Prints the matching events after {@code seen} as they arrive, until the thread is
+     * interrupted. JournalReader.follow starts from the first event, so the events already
+     * printed are skipped by sequence number.
      */
-    private void follow(JournalReader reader, EventFilter filter, long seen, EventOutput output) throws JournalException {
+    private void follow(JournalReader reader, EventFilter filter, long seen, EventOutput output) throws Exception {
+        SequenceCheck sequence = new SequenceCheck();
         try {
-            reader.follow(filter, e -> {
-                if (e.sequence() > seen) {
+            reader.follow(EventFilter.all(), e -> {
+                String gap = sequence.gapBefore(e);
+                if (gap != null) {
+                    throw new GapFound(gap);
+                }
+                if (e.sequence() > seen && filter.test(e)) {
                     output.print(e);
                     out().flush();
                 }
             }, POLL_INTERVAL, () -> true);
+        } catch (GapFound e) {
+            throw new InputException(journal.toAbsolutePath().normalize() + ": " + e.getMessage());
         } catch (JournalException e) {
             if (!Thread.currentThread().isInterrupted()) {
                 throw e;
             }
             // Interrupted in the middle of a read: that is the signal to stop, not damage.
         }
-        // The interrupt was the request to stop following and has been honoured; clear it so
-        // that the access journal can still record this use (file channels refuse interrupted threads).
+        // The interrupt asked us to stop following and has been honoured. Clear it, so that the
+        // access journal can still record this use: file channels refuse interrupted threads.
         Thread.interrupted();
+    }
+
+    /** Carries a sequence gap out of the follow callback, which cannot throw checked exceptions. */
+    private static final class GapFound extends RuntimeException {
+        GapFound(String gap) {
+            super(gap, null, false, false);
+        }
     }
 
     @Override

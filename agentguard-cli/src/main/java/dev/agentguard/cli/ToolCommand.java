@@ -1,5 +1,6 @@
 package dev.agentguard.cli;
 
+import dev.agentguard.audit.journal.JournalException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -27,7 +28,7 @@ abstract class ToolCommand implements Callable<Integer> {
             // InternalError: a fault on a memory-mapped page of a truncated journal file.
             // LinkageError: Chronicle failing to initialise. Both are bad input for a reader tool.
             failure = classify(e);
-            return failure.report(spec.qualifiedName(), root().json(), root().verbose(), out(), err());
+            return root().report(spec.qualifiedName(), failure);
         } finally {
             out().flush();
         }
@@ -41,7 +42,17 @@ abstract class ToolCommand implements Callable<Integer> {
 
     /** How this command judges an exception; {@code verify} treats damaged files as an integrity failure. */
     Failure classify(Throwable e) {
-        return Failure.of(e, resource() == null ? null : resource().toAbsolutePath().normalize());
+        Path subject = resource() == null ? null : resource().toAbsolutePath().normalize();
+        // The audit module's own exceptions already name the file; Chronicle's do not.
+        if (subject != null && !(e instanceof JournalException) && DamagedJournal.raisedByChronicle(e)) {
+            return damagedJournal(subject, e);
+        }
+        return Failure.of(e, subject);
+    }
+
+    /** Chronicle could not read {@code journal}: unreadable input (exit code 2) for the reading commands. */
+    Failure damagedJournal(Path journal, Throwable e) {
+        return Failure.input(DamagedJournal.describe(journal, e), e);
     }
 
     /** The failure of the last run, if it failed: the access journal records its message. */

@@ -27,8 +27,8 @@ import java.util.Map;
                         + "truncated or damaged."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  agentguard verify /var/lib/agentguard/journal",
-                "  agentguard verify /var/lib/agentguard/journal --public-key /etc/agentguard/checkpoint.pub",
+                "  agentguard verify /srv/journal",
+                "  agentguard verify /srv/journal --public-key /etc/agentguard/checkpoint.pub",
                 "  agentguard verify /mnt/evidence/journal --checkpoints /mnt/siem/checkpoints.log --json"})
 final class VerifyCommand extends ToolCommand {
     @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
@@ -76,6 +76,12 @@ final class VerifyCommand extends ToolCommand {
             return Failure.integrity(x.position(), x.getMessage(), e);
         }
         return super.classify(e);
+    }
+
+    /** For verify, a journal Chronicle cannot read is a journal that is not intact. */
+    @Override
+    Failure damagedJournal(Path journal, Throwable e) {
+        return Failure.integrity(journal.toString(), DamagedJournal.describe(journal, e), e);
     }
 
     static Map<String, Object> toJson(VerificationSummary s) {

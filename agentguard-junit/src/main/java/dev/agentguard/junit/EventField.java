@@ -1,6 +1,8 @@
 package dev.agentguard.junit;
 
 import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Channel;
+import dev.agentguard.audit.Phase;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,10 @@ import java.util.TreeMap;
  *
  * <p>Covers every field that holds caller-supplied text: the text fields, each object, each count
  * name and value, each extension name and value. Left out are the values the journal itself
- * makes (event id, sequence, timestamp, hashes) and the enum fields: none can carry data.
+ * makes (event id, sequence, timestamp, hashes), the enum fields, and the resource of the
+ * journal's own events (channel {@code JOURNAL}, phase {@code SYSTEM}): that is the journal's
+ * directory, and the random digits of a temporary directory's name (JUnit's {@code @TempDir}
+ * has 19 of them) pass for a card number about one time in fifty.
  *
  * @param label where the text sits, e.g. {@code action}, {@code objects[2]}, {@code extensions["note"]}
  * @param text  the text
@@ -28,7 +33,9 @@ record EventField(String label, String text) {
         add(out, "session", e.sessionId());
         add(out, "trace", e.traceId());
         add(out, "intent", e.intent());
-        add(out, "resource", e.resource());
+        if (!isJournalsOwn(e)) {
+            add(out, "resource", e.resource());
+        }
         add(out, "action", e.action());
         for (int i = 0; i < e.objects().size(); i++) {
             add(out, "objects[" + i + "]", e.objects().get(i));
@@ -49,6 +56,10 @@ record EventField(String label, String text) {
             add(out, "extensions[\"" + EventLines.display(x.getKey()) + "\"]", x.getValue());
         }
         return out;
+    }
+
+    private static boolean isJournalsOwn(AuditEvent e) {
+        return e.channel() == Channel.JOURNAL && e.phase() == Phase.SYSTEM;
     }
 
     private static void add(List<EventField> out, String label, String text) {

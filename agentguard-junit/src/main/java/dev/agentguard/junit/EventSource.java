@@ -28,7 +28,7 @@ interface EventSource {
 
     /** A journal directory, read through a {@link JournalReader} (which works while a writer has it open). */
     record Directory(Path path) implements EventSource {
-        Directory {
+        public Directory {
             path = Objects.requireNonNull(path, "journal directory").toAbsolutePath().normalize();
         }
 
@@ -54,7 +54,7 @@ interface EventSource {
 
     /** Events the test holds in a list (for example built by hand, or read earlier). */
     record Given(List<AuditEvent> events) implements EventSource {
-        Given {
+        public Given {
             events = List.copyOf(Objects.requireNonNull(events, "events"));
         }
 

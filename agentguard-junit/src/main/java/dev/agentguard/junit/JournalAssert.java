@@ -114,7 +114,7 @@ public final class JournalAssert {
         /** Asserts that exactly the expected number of events match {@code matcher}. */
         public JournalAssert eventsMatching(EventMatcher matcher) {
             List<AuditEvent> events = source.read();
-            long actual = events.stream().filter(matcher::test).count();
+            int actual = (int) events.stream().filter(matcher::test).count();
             if (actual == expected) {
                 return JournalAssert.this;
             }
@@ -124,7 +124,7 @@ public final class JournalAssert {
                 msg.append("there are no events.");
             } else {
                 msg.append(actual == 0 ? "none" : actual).append(" of ").append(count(events.size()))
-                        .append(actual == 1 ? " matches." : " match.");
+                        .append(actual <= 1 ? " matches." : " match.");
             }
             EventLines.appendListing(msg, events, matcher::test);
             throw new AssertionFailedError(msg.toString(), expected, actual);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 
@@ -77,7 +78,7 @@ final class TestJournal {
         } catch (IOException e) {
             throw new JournalException("cannot create the directory for test journals " + root + ": " + e, e);
         }
-        boolean posix = Files.getFileAttributeView(root, java.nio.file.attribute.PosixFileAttributeView.class) != null;
+        boolean posix = Files.getFileAttributeView(root, PosixFileAttributeView.class) != null;
         for (int attempt = 0; ; attempt++) {
             // Letters only in the random part: a long run of digits in the path would look like a
             // card number to the journal's safety net, which would then mask its own resource field.

@@ -1,0 +1,38 @@
+package dev.agentguard.cli;
+
+import org.junit.jupiter.api.extension.AnnotatedElementContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDirFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/**
+ * Temporary directories named with letters only. JUnit's default names end in a long random
+ * number, and the journal's card-number safety net rightly masks 13 to 19 Luhn-valid digits
+ * wherever they appear, so a path the access journal records could come back changed now and
+ * then. Configured for every @TempDir in junit-platform.properties.
+ */
+public final class LetterTempDirs implements TempDirFactory {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Override
+    public Path createTempDirectory(AnnotatedElementContext elementContext, ExtensionContext extensionContext)
+            throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int attempt = 0; attempt < 100; attempt++) {
+            StringBuilder name = new StringBuilder("agentguard-cli-");
+            for (int i = 0; i < 12; i++) {
+                name.append((char) ('a' + RANDOM.nextInt(26)));
+            }
+            try {
+                return Files.createDirectory(base.resolve(name.toString()));
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // try another name
+            }
+        }
+        throw new IOException("no free temporary directory name under " + base);
+    }
+}
