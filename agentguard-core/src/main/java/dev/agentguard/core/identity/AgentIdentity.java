@@ -1,0 +1,55 @@
+package dev.agentguard.core.identity;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A verified agent identity: who is acting (PCI DSS 8.2.1: one identity per agent, never a
+ * shared account) and, when the agent acts for a person, who that person is.
+ *
+ * <p>Instances come from an {@link IdentitySource} that has already verified them; the
+ * policy selects rules by {@link #agentId()}, {@link #roles()} and {@link #scopes()}.
+ *
+ * @param agentId    the agent's unique id, never blank
+ * @param onBehalfOf the human the agent acts for, or {@code null}
+ * @param roles      roles or groups the identity carries
+ * @param scopes     OAuth scopes the identity carries
+ * @param expiresAt  when the identity stops being valid, or {@code null} for a fixed identity
+ */
+public record AgentIdentity(String agentId, String onBehalfOf, Set<String> roles, Set<String> scopes,
+                            Instant expiresAt) {
+
+    public AgentIdentity {
+        Objects.requireNonNull(agentId, "agentId");
+        if (agentId.isBlank()) {
+            throw new IllegalArgumentException("agentId must not be blank");
+        }
+        if (onBehalfOf != null && onBehalfOf.isBlank()) {
+            onBehalfOf = null;
+        }
+        roles = Set.copyOf(roles == null ? Set.of() : roles);
+        scopes = Set.copyOf(scopes == null ? Set.of() : scopes);
+    }
+
+    /** An identity with an id and roles only: no human behind it, no scopes, no expiry. */
+    public static AgentIdentity of(String agentId, String... roles) {
+        return new AgentIdentity(agentId, null, Set.of(roles), Set.of(), null);
+    }
+
+    /** The same identity acting for {@code user}. */
+    public AgentIdentity actingFor(String user) {
+        return new AgentIdentity(agentId, user, roles, scopes, expiresAt);
+    }
+
+    /** The human the agent acts for, if any. */
+    public Optional<String> onBehalfOfUser() {
+        return Optional.ofNullable(onBehalfOf);
+    }
+
+    /** Whether the identity has expired at {@code now}; a fixed identity never expires. */
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+}

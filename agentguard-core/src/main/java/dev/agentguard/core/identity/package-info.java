@@ -1,0 +1,2 @@
+/** Verified agent identities and where channels get them. */
+package dev.agentguard.core.identity;
