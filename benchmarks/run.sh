@@ -20,7 +20,7 @@ if [[ ! -f "$jar" ]]; then
   (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
 fi
 
-# 1 fork, 3 x 2 s warm-up, 5 x 3 s measurement: about 30 s per benchmark, 14 benchmarks.
+# 1 fork, 3 x 2 s warm-up, 5 x 3 s measurement: about 25 s per benchmark, 13 benchmarks.
 # -prof gc adds allocation per operation (gc.alloc.rate.norm), which is what the
 # "no allocation on the append path" claim rests on.
 opts=${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 3s}

@@ -7,10 +7,9 @@ import dev.agentguard.audit.internal.ChronicleRuntime;
 import dev.agentguard.audit.internal.EntryCursor;
 import dev.agentguard.audit.internal.EventCodec;
 import dev.agentguard.audit.internal.MalformedEventException;
-import dev.agentguard.audit.internal.SystemEvents;
+import dev.agentguard.audit.journal.SystemEvents;
 import dev.agentguard.audit.journal.JournalCorruptException;
 import dev.agentguard.audit.journal.JournalException;
-import dev.agentguard.audit.journal.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.io.IOException;
@@ -75,14 +74,15 @@ public final class JournalVerifier {
      * @throws JournalException          when the journal cannot be read at all
      */
     public VerificationSummary verify() throws JournalException {
-        List<String> notes = new ArrayList<>();
-        List<CheckpointLog.Line> checkpoints = readCheckpoints(notes);
+        // The directory first: a mistyped path should say so, not complain about checkpoints.log.
         if (!Files.isDirectory(directory)) {
             throw new JournalException(directory + ": no such journal directory");
         }
         if (!ChronicleRuntime.isQueue(directory)) {
             throw new JournalException(directory + ": not an AgentGuard journal (no " + ChronicleRuntime.METADATA_FILE + ")");
         }
+        List<String> notes = new ArrayList<>();
+        List<CheckpointLog.Line> checkpoints = readCheckpoints(notes);
         ChronicleRuntime.requireJvmFlags();
         MessageDigest sha256;
         try {
@@ -109,7 +109,7 @@ public final class JournalVerifier {
 
         SingleChronicleQueue queue;
         try {
-            queue = ChronicleRuntime.open(directory, RollCycle.DAILY, Clock.systemUTC(), true);
+            queue = ChronicleRuntime.open(directory, ChronicleRuntime.detectRollCycle(directory), Clock.systemUTC(), true);
         } catch (RuntimeException e) {
             throw new JournalException(directory + ": cannot open journal (" + e.getClass().getSimpleName() + ")", e);
         }

@@ -77,6 +77,20 @@ public final class ChronicleRuntime {
         return queue;
     }
 
+    /**
+     * The roll cycle the journal in {@code dir} was written with, told by the names of its
+     * cycle files, so that readers open it as written (Chronicle otherwise warns that it
+     * overrides the reader's choice). DAILY when there are no cycle files yet.
+     */
+    public static RollCycle detectRollCycle(Path dir) {
+        for (RollCycle candidate : RollCycle.values()) {
+            if (!cyclesOnDisk(dir, toChronicle(candidate)).isEmpty()) {
+                return candidate;
+            }
+        }
+        return RollCycle.DAILY;
+    }
+
     /** True when {@code dir} holds a Chronicle queue. */
     public static boolean isQueue(Path dir) {
         return Files.isRegularFile(dir.resolve(METADATA_FILE));
@@ -105,7 +119,14 @@ public final class ChronicleRuntime {
      */
     public static java.util.NavigableSet<Integer> cyclesOnDisk(Path dir, net.openhft.chronicle.queue.RollCycle rollCycle) {
         java.util.TreeSet<Integer> cycles = new java.util.TreeSet<>();
-        DateTimeFormatter fmt = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        // Week-based names (WEEKLY) carry no day: default it, then let the exact name decide
+        // between the neighbouring cycles.
+        java.time.format.DateTimeFormatterBuilder fb = new java.time.format.DateTimeFormatterBuilder()
+                .appendPattern(rollCycle.format());
+        if (rollCycle.format().contains("w")) {
+            fb.parseDefaulting(java.time.temporal.WeekFields.ISO.dayOfWeek(), 1);
+        }
+        DateTimeFormatter fmt = fb.toFormatter().withZone(ZoneOffset.UTC);
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String name = p.getFileName().toString();
@@ -118,9 +139,12 @@ public final class ChronicleRuntime {
                     long millis = t.isSupported(java.time.temporal.ChronoField.HOUR_OF_DAY)
                             ? java.time.LocalDateTime.from(t).toInstant(ZoneOffset.UTC).toEpochMilli()
                             : java.time.LocalDate.from(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                    int cycle = (int) Math.floorDiv(millis, (long) rollCycle.lengthInMillis());
-                    if (fileName(rollCycle, cycle).equals(name)) {
-                        cycles.add(cycle);
+                    int guess = (int) Math.floorDiv(millis, (long) rollCycle.lengthInMillis());
+                    for (int cycle = guess - 1; cycle <= guess + 1; cycle++) {
+                        if (fileName(rollCycle, cycle).equals(name)) {
+                            cycles.add(cycle);
+                            break;
+                        }
                     }
                 } catch (RuntimeException notACycleFile) {
                     // Not named like one of this queue's cycles: not ours to read.

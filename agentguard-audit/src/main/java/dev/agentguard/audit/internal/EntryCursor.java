@@ -17,6 +17,8 @@ public final class EntryCursor implements AutoCloseable {
     private byte[] buf = new byte[1024];
     private int len;
     private long index = -1;
+    /** The cycle being read or moved to, so an unreadable file is named even before its first entry. */
+    private int cycle = Integer.MIN_VALUE;
 
     /** A cursor at the start of {@code queue}, reading forwards. */
     public EntryCursor(SingleChronicleQueue queue) {
@@ -24,7 +26,8 @@ public final class EntryCursor implements AutoCloseable {
         this.tailer = queue.createTailer();
         Long first = firstCycleOnDisk(Integer.MIN_VALUE);
         if (first != null) {
-            tailer.moveToCycle(first.intValue());
+            cycle = first.intValue();
+            tailer.moveToCycle(cycle);
         }
     }
 
@@ -61,13 +64,45 @@ public final class EntryCursor implements AutoCloseable {
     public boolean next() throws JournalCorruptException {
         try {
             return read();
-        } catch (RuntimeException e) {
-            long at = tailer.index();
-            String where = at > 0 ? ChronicleRuntime.describe(queue.rollCycle(), at)
-                    : ChronicleRuntime.fileName(queue.rollCycle(), tailer.cycle());
+        } catch (Exception | InternalError e) {
+            // Chronicle throws some checked exceptions (StreamCorruptedException) undeclared.
+            // InternalError: the JVM's answer to a fault while reading a damaged or truncated
+            // memory-mapped file; it is about this file, not the JVM, so it becomes a corrupt-journal error.
+            String where = failedFile();
             String msg = e.getMessage();
             throw new JournalCorruptException(where, "unreadable (" + e.getClass().getSimpleName()
                     + (msg == null ? "" : ": " + msg.lines().findFirst().orElse("")) + ")");
+        }
+    }
+
+    /**
+     * Where the read that just failed was. Past the last entry of a file, Chronicle moves on to
+     * the next cycle by itself, so a damaged header of the next file surfaces while the
+     * tailer still points into the previous one: probe the next file before blaming the entry.
+     */
+    private String failedFile() {
+        long at = tailer.index();
+        if (cycle == Integer.MIN_VALUE || at <= 0) {
+            return ChronicleRuntime.fileName(queue.rollCycle(), cycle == Integer.MIN_VALUE ? tailer.cycle() : cycle);
+        }
+        int atCycle = queue.rollCycle().toCycle(at);
+        if (tailer.direction() == TailerDirection.FORWARD && (index < 0 || at == index + 1)) {
+            Long next = firstCycleOnDisk(atCycle);
+            if (next != null && !opens(next.intValue())) {
+                return ChronicleRuntime.fileName(queue.rollCycle(), next.intValue()) + " header";
+            }
+        }
+        return ChronicleRuntime.describe(queue.rollCycle(), at);
+    }
+
+    private boolean opens(int cycleToProbe) {
+        try (ExcerptTailer probe = queue.createTailer()) {
+            probe.moveToCycle(cycleToProbe);
+            try (DocumentContext dc = probe.readingDocument()) {
+                return true;
+            }
+        } catch (Exception | InternalError e) { // Chronicle throws some checked exceptions undeclared
+            return false;
         }
     }
 
@@ -81,7 +116,8 @@ public final class EntryCursor implements AutoCloseable {
         // The tailer found nothing more; a later cycle file on disk may still hold entries.
         Long next = firstCycleOnDisk(tailer.cycle());
         while (next != null) {
-            if (tailer.moveToCycle(next.intValue()) && readInCycle()) {
+            cycle = next.intValue();
+            if (tailer.moveToCycle(cycle) && readInCycle()) {
                 return true;
             }
             next = firstCycleOnDisk(next.intValue());
@@ -102,6 +138,7 @@ public final class EntryCursor implements AutoCloseable {
             bytes.read(buf, 0, n);
             len = n;
             index = dc.index();
+            cycle = queue.rollCycle().toCycle(index);
             return true;
         }
     }

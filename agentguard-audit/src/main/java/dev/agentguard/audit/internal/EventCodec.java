@@ -157,10 +157,16 @@ public final class EventCodec {
             Map<String, Long> counts = d.counts();
             Map<String, String> extensions = d.extensions();
             boolean hasExtensions = !extensions.isEmpty();
+            if (scrub && !counts.isEmpty()) {
+                counts = scrubCounts(counts);
+            }
             if (hasExtensions && scrub) {
                 // Extensions are scrubbed before the counts are written so that their hits are counted too.
-                for (String value : extensions.values()) {
-                    if (scrubber.scrub(value) != value) {
+                for (Map.Entry<String, String> e : extensions.entrySet()) {
+                    if (scrubber.scrub(e.getKey()) != e.getKey()) {
+                        scrubbed++;
+                    }
+                    if (scrubber.scrub(e.getValue()) != e.getValue()) {
                         scrubbed++;
                     }
                 }
@@ -173,9 +179,32 @@ public final class EventCodec {
             }
             if (hasExtensions) {
                 for (Map.Entry<String, String> e : extensions.entrySet()) {
-                    rawText(e.getKey(), scrub ? scrubber.scrub(e.getValue()) : e.getValue());
+                    rawText(scrub ? scrubber.scrub(e.getKey()) : e.getKey(),
+                            scrub ? scrubber.scrub(e.getValue()) : e.getValue());
                 }
             }
+        }
+
+        /**
+         * Count names are text like any other, and a count value is a number that could be a
+         * card number written as a long: a masked value becomes -1, which no real count is.
+         */
+        private Map<String, Long> scrubCounts(Map<String, Long> counts) {
+            Map<String, Long> result = counts;
+            for (Map.Entry<String, Long> e : counts.entrySet()) {
+                String name = scrubber.scrub(e.getKey());
+                long value = e.getValue();
+                boolean panValue = PanScrubber.looksLikePan(value);
+                if (name != e.getKey() || panValue) {
+                    if (result == counts) {
+                        result = new TreeMap<>(counts);
+                    }
+                    result.remove(e.getKey());
+                    result.merge(name, panValue ? -1L : value, (a, b) -> -1L);
+                    scrubbed += (name != e.getKey() ? 1 : 0) + (panValue ? 1 : 0);
+                }
+            }
+            return result;
         }
 
         private void scrubbedText(String name, String value) {

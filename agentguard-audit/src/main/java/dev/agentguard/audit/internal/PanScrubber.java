@@ -94,6 +94,9 @@ public final class PanScrubber {
         if (first < '2' || first > '6') {
             return false;
         }
+        if (first == '2' && !isMastercardTwoSeries(text, from, to)) {
+            return false; // of the 2-prefixes only Mastercard's 2221-2720 are cards; dates and ids start with 20
+        }
         int sum = 0;
         boolean doubleIt = false;
         for (int k = to - 1; k >= from; k--) {
@@ -112,6 +115,28 @@ public final class PanScrubber {
             doubleIt = !doubleIt;
         }
         return sum % 10 == 0;
+    }
+
+    private static boolean isMastercardTwoSeries(String text, int from, int to) {
+        int prefix = 0;
+        int digits = 0;
+        for (int k = from; k < to && digits < 4; k++) {
+            char c = text.charAt(k);
+            if (isDigit(c)) {
+                prefix = prefix * 10 + (c - '0');
+                digits++;
+            }
+        }
+        return digits == 4 && prefix >= 2221 && prefix <= 2720;
+    }
+
+    /** Whether the decimal form of {@code value} would be taken for a card number. */
+    public static boolean looksLikePan(long value) {
+        if (value < 1_000_000_000_000L) {
+            return false; // fewer than 13 digits
+        }
+        String digits = Long.toString(value);
+        return looksLikePan(digits, 0, digits.length());
     }
 
     private static boolean isDigit(char c) {

@@ -13,7 +13,6 @@ import dev.agentguard.audit.internal.ChronicleRuntime;
 import dev.agentguard.audit.internal.EntryCursor;
 import dev.agentguard.audit.internal.EventCodec;
 import dev.agentguard.audit.internal.MalformedEventException;
-import dev.agentguard.audit.internal.SystemEvents;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -545,6 +544,20 @@ public final class Journal implements AutoCloseable {
      */
     @Override
     public void close() throws JournalException {
+        // An interrupted caller (an executor shutting down, say) must still get its final
+        // checkpoint: an interrupt closes any FileChannel the checkpoint touches. Clear the
+        // flag for the duration of close and restore it afterwards.
+        boolean[] interrupted = {Thread.interrupted()};
+        try {
+            closeUninterrupted(interrupted);
+        } finally {
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeUninterrupted(boolean[] interrupted) throws JournalException {
         JournalException failure = null;
         Head head;
         lock.lock();
@@ -556,42 +569,68 @@ public final class Journal implements AutoCloseable {
                 appendLocked(systemEvent(SystemEvents.CLOSE).succeeded(), true);
             } catch (JournalException e) {
                 failure = e;
+            } catch (RuntimeException e) {
+                failure = new JournalException("cannot write the close event to " + directory + ": " + describe(e), e);
             }
             closed = true;
             head = head();
         } finally {
             lock.unlock();
         }
-        // Let a checkpoint already handed to the scheduler finish before the final one.
-        scheduler.shutdown();
         try {
-            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        try {
+            // Let a checkpoint already handed to the scheduler finish before the final one.
+            interrupted[0] |= awaitScheduler();
             checkpointFailure = null; // the final checkpoint gets its own chance
             writeCheckpoint(head);
         } catch (JournalException e) {
             if (failure == null) {
                 failure = e;
             }
-        }
-        appender.close();
-        queue.close();
-        try {
-            checkpointLog.close();
-        } catch (IOException e) {
-            if (failure == null) {
-                failure = new JournalException("cannot close " + checkpointLog.file() + ": " + e.getMessage(), e);
+        } finally {
+            // Whatever failed above, the files are released: a journal never stays half open.
+            try {
+                appender.close();
+                queue.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = new JournalException("cannot close the queue in " + directory + ": " + describe(e), e);
+                }
+            }
+            try {
+                checkpointLog.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = new JournalException("cannot close " + checkpointLog.file() + ": " + e.getMessage(), e);
+                }
             }
         }
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** Waits for the scheduler to finish; returns whether the wait was interrupted. */
+    private boolean awaitScheduler() {
+        scheduler.shutdown();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (true) {
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || scheduler.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting; close() restores the flag at the end
+                }
+            }
+        } finally {
+            if (!scheduler.isTerminated()) {
+                scheduler.shutdownNow();
+            }
+        }
+        return interrupted;
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.agentguard.audit.internal.EventCodec;
 import dev.agentguard.audit.internal.MalformedEventException;
 import dev.agentguard.audit.journal.JournalCorruptException;
 import dev.agentguard.audit.journal.JournalException;
-import dev.agentguard.audit.journal.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.nio.file.Files;
@@ -54,8 +53,7 @@ public final class JournalReader implements AutoCloseable {
         }
         ChronicleRuntime.requireJvmFlags();
         try {
-            // The roll cycle of an existing queue is read from its metadata; this one is only a default.
-            return new JournalReader(dir, ChronicleRuntime.open(dir, RollCycle.DAILY, Clock.systemUTC(), true));
+            return new JournalReader(dir, ChronicleRuntime.open(dir, ChronicleRuntime.detectRollCycle(dir), Clock.systemUTC(), true));
         } catch (RuntimeException e) {
             String msg = e.getMessage();
             throw new JournalException(dir + ": cannot open journal (" + e.getClass().getSimpleName()
@@ -104,7 +102,18 @@ public final class JournalReader implements AutoCloseable {
      */
     public void follow(EventFilter filter, Consumer<AuditEvent> sink, Duration pollInterval, BooleanSupplier keepGoing)
             throws JournalException {
+        follow(filter, 0, sink, pollInterval, keepGoing);
+    }
+
+    /**
+     * Like {@link #follow(EventFilter, Consumer, Duration, BooleanSupplier)}, but starts after
+     * event {@code afterSequence}: 0 for the beginning, {@link #lastSequence()} for only what
+     * is written from now on. Skipped events are passed over without being decoded.
+     */
+    public void follow(EventFilter filter, long afterSequence, Consumer<AuditEvent> sink, Duration pollInterval,
+                       BooleanSupplier keepGoing) throws JournalException {
         try (JournalCursor c = cursor(filter)) {
+            c.skipThrough(afterSequence);
             while (keepGoing.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
                 AuditEvent e = c.next();
                 if (e != null) {
@@ -113,6 +122,22 @@ public final class JournalReader implements AutoCloseable {
                     queue.refreshDirectoryListing();
                     LockSupport.parkNanos(pollInterval.toNanos());
                 }
+            }
+        }
+    }
+
+    /** The sequence number of the last event in the journal, or 0 when it holds none. */
+    public long lastSequence() throws JournalException {
+        try (EntryCursor c = EntryCursor.fromEnd(queue)) {
+            if (!c.next()) {
+                return 0;
+            }
+            try {
+                EventCodec.ChainView view = new EventCodec.ChainView();
+                EventCodec.scan(c.buffer(), c.length(), view);
+                return view.sequence;
+            } catch (MalformedEventException e) {
+                throw new JournalCorruptException(c.position(), e.getMessage());
             }
         }
     }
@@ -126,6 +151,8 @@ public final class JournalReader implements AutoCloseable {
     public static final class JournalCursor implements AutoCloseable {
         private final EntryCursor entries;
         private final EventFilter filter;
+        /** The first event after a skip, read to find where the skip ends. */
+        private AuditEvent pending;
 
         private JournalCursor(EntryCursor entries, EventFilter filter) {
             this.entries = entries;
@@ -134,6 +161,13 @@ public final class JournalReader implements AutoCloseable {
 
         /** The next matching event, or {@code null} when the journal has no more (yet). */
         public AuditEvent next() throws JournalException {
+            if (pending != null) {
+                AuditEvent e = pending;
+                pending = null;
+                if (filter.test(e)) {
+                    return e;
+                }
+            }
             while (entries.next()) {
                 AuditEvent e;
                 try {
@@ -146,6 +180,28 @@ public final class JournalReader implements AutoCloseable {
                 }
             }
             return null;
+        }
+
+        /**
+         * Passes over the events up to and including sequence {@code sequence} without decoding
+         * them; the next {@link #next()} returns the first matching event after it.
+         */
+        public void skipThrough(long sequence) throws JournalException {
+            if (sequence <= 0) {
+                return;
+            }
+            EventCodec.ChainView view = new EventCodec.ChainView();
+            while (pending == null && entries.next()) {
+                try {
+                    EventCodec.scan(entries.buffer(), entries.length(), view);
+                    if (view.sequence > sequence) {
+                        AuditEvent e = EventCodec.decode(entries.buffer(), entries.length());
+                        pending = e;
+                    }
+                } catch (MalformedEventException ex) {
+                    throw new JournalCorruptException(entries.position(), ex.getMessage());
+                }
+            }
         }
 
         /** "FILE entry N" of the event last returned. */

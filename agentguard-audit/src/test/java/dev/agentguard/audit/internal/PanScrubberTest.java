@@ -15,7 +15,7 @@ class PanScrubberTest {
             "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", // Visa
             "4222222222222", // Visa 13
             "5555555555554444", "5105 1051 0510 5100", // Mastercard
-            "2223003122003222", "2223 0000 4841 0010", // Mastercard 2-series
+            "2223003122003222", "2223 0000 4841 0010", "2720990000000007", // Mastercard 2-series, both ends
             "378282246310005", "3714 496353 98431", // Amex
             "6011111111111117", "6011 0009 9013 9424", // Discover
             "3530111333300000", // JCB
@@ -33,7 +33,9 @@ class PanScrubberTest {
             "9999999999999995", // not a card prefix
             "411111111111", // 12 digits
             "41111111111111111111111", // 23 digits, one run
-            "order 2026-11-25 12:00"})
+            "order 2026-11-25 12:00",
+            "2026112512000000", // Luhn-valid, starts with 2 but outside Mastercard's 2221-2720
+            "202611251200002"})
     void leavesNumbersThatAreNotCardsAlone(String text) {
         String input = "value " + text + " end";
         assertSame(input, scrubber.scrub(input), "unchanged text is returned as the same instance");
@@ -54,5 +56,14 @@ class PanScrubberTest {
     void handlesNullAndEmpty() {
         assertEquals(null, scrubber.scrub(null));
         assertEquals("", scrubber.scrub(""));
+    }
+
+    @Test
+    void takesALongForACardNumberOnlyWhenItsDigitsAre() {
+        assertEquals(true, PanScrubber.looksLikePan(4111111111111111L));
+        assertEquals(false, PanScrubber.looksLikePan(4111111111111112L), "Luhn fails");
+        assertEquals(false, PanScrubber.looksLikePan(1732553703000L), "a timestamp");
+        assertEquals(false, PanScrubber.looksLikePan(42L));
+        assertEquals(false, PanScrubber.looksLikePan(-4111111111111111L));
     }
 }

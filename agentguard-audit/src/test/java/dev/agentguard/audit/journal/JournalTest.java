@@ -120,6 +120,44 @@ class JournalTest {
     }
 
     @Test
+    void masksCardNumbersInCountNamesCountValuesAndExtensionNames(@TempDir Path dir) throws Exception {
+        try (Journal j = Journal.builder(dir).open()) {
+            j.append(EventDraft.of(Phase.OUTCOME, Channel.JDBC).agent("a")
+                    .count("masked.4111111111111111", 2).count("rows", 5555555555554444L)
+                    .extension("x-5105105105105100", "ok"));
+        }
+        String everything = new String(readAllJournalBytes(dir), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String pan : List.of("4111111111111111", "5105105105105100")) {
+            assertFalse(everything.contains(pan), pan + " reached the disk");
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all().phase(Phase.OUTCOME)).get(0);
+            assertEquals(2L, e.count("masked.[REDACTED:PAN]").orElseThrow());
+            assertEquals(-1L, e.count("rows").orElseThrow(), "a count that is a card number is masked as -1");
+            assertEquals("ok", e.extensions().get("x-[REDACTED:PAN]"));
+            assertEquals(3L, e.count(EventDraft.SAFETY_NET_COUNT).orElseThrow());
+        }
+        assertEquals(3, JournalVerifier.forJournal(dir).verify().events());
+    }
+
+    @Test
+    void writesTheFinalCheckpointWhenTheClosingThreadIsInterrupted(@TempDir Path dir) throws Exception {
+        Journal j = Journal.builder(dir).checkpointEvery(1_000).open();
+        j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a"));
+        Thread.currentThread().interrupt();
+        try {
+            j.close();
+            assertTrue(Thread.currentThread().isInterrupted(), "close keeps the caller's interrupt");
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(j.isOpen());
+        List<String> lines = Files.readAllLines(dir.resolve("checkpoints.log"));
+        assertTrue(lines.get(lines.size() - 1).contains(" seq=3 "), "the last checkpoint covers journal.close (event 3): " + lines);
+        assertEquals(3, JournalVerifier.forJournal(dir).verify().events());
+    }
+
+    @Test
     void writesItsOwnEventsExactlyEvenWhenAPathLooksLikeACardNumber(@TempDir Path tmp) throws Exception {
         // Operator-chosen paths and file hashes in the journal's own events are not agent data;
         // masking a Luhn-valid run inside a hash would break the retention anchor.

@@ -102,6 +102,31 @@ class JournalReaderTest {
     }
 
     @Test
+    void followsFromTheEndWithoutRepeatingTheEventsAlreadyThere() throws Exception {
+        BlockingQueue<AuditEvent> seen = new LinkedBlockingQueue<>();
+        AtomicBoolean keepGoing = new AtomicBoolean(true);
+        try (Journal writer = Journal.builder(dir).open(); JournalReader r = JournalReader.open(dir)) {
+            long last = r.lastSequence();
+            assertEquals(7, last, "open, 4 events, close, open again");
+            Thread follower = new Thread(() -> {
+                try {
+                    r.follow(EventFilter.all(), last, seen::add, Duration.ofMillis(5), keepGoing::get);
+                } catch (JournalException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            follower.start();
+            writer.append(EventDraft.of(Phase.INTENT, Channel.SSH).agent("late-agent").action("uptime"));
+            AuditEvent first = seen.poll(30, TimeUnit.SECONDS);
+            assertNotNull(first);
+            assertEquals(8, first.sequence(), "the first event handed over is the new one");
+            keepGoing.set(false);
+            follower.join(30_000);
+            assertTrue(seen.isEmpty());
+        }
+    }
+
+    @Test
     void readingChangesNoFile() throws Exception {
         var before = dev.agentguard.audit.integrity.SnapshotAccess.of(dir);
         try (JournalReader r = JournalReader.open(dir)) {

@@ -1,6 +1,10 @@
-package dev.agentguard.audit.internal;
+package dev.agentguard.audit.journal;
 
-/** The actions and extension names of the journal's own events (docs/journal-format.md). */
+/**
+ * The agent id, actions and extension names of the journal's own events (phase SYSTEM,
+ * channel JOURNAL), for readers and tests that look for them. Described in
+ * docs/journal-format.md.
+ */
 public final class SystemEvents {
     /** The agent id the journal writes its own events under. */
     public static final String JOURNAL_AGENT = "agentguard-journal";
