@@ -160,8 +160,13 @@ class BadInputTest {
 
         ToolRun result = run(command(name, journal)).assertOneLineError(name.equals("verify") ? 1 : 2);
 
-        assertTrue(result.errorLine().contains(journal + ": cannot be read after " + lastReadable + " ("),
-                result.errorLine());
+        // Where the JVM reports the fault on the cut-short mapping depends on JIT timing: inside
+        // the reader (which names the last readable entry) or above it (the tool then walks the
+        // journal again to find that entry). Either way the last readable entry is named.
+        String line = result.errorLine();
+        assertTrue(line.contains(lastReadable + ": nothing after this entry can be read (")
+                || line.contains(journal + ": cannot be read after " + lastReadable + " ("), line);
+        assertTrue(line.endsWith("a journal file is truncated or damaged"), line);
     }
 
     @Test

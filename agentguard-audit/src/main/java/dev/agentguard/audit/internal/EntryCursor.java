@@ -68,10 +68,15 @@ public final class EntryCursor implements AutoCloseable {
             // Chronicle throws some checked exceptions (StreamCorruptedException) undeclared.
             // InternalError: the JVM's answer to a fault while reading a damaged or truncated
             // memory-mapped file; it is about this file, not the JVM, so it becomes a corrupt-journal error.
-            String where = failedFile();
             String msg = e.getMessage();
-            throw new JournalCorruptException(where, "unreadable (" + e.getClass().getSimpleName()
-                    + (msg == null ? "" : ": " + msg.lines().findFirst().orElse("")) + ")");
+            String cause = e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""));
+            if (e instanceof InternalError && index >= 0) {
+                // A fault on a mapped page says nothing reliable about which entry or file: name
+                // the last entry that could be read, which is certain.
+                throw new JournalCorruptException(position(), "nothing after this entry can be read (" + cause
+                        + "); a journal file is truncated or damaged");
+            }
+            throw new JournalCorruptException(failedFile(), "unreadable (" + cause + ")");
         }
     }
 
