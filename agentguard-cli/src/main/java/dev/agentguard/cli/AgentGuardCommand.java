@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code agentguard} command: reads, verifies and exports AgentGuard audit journals.
+ * The {@code agentguard} command: reads, verifies and exports AgentGuard audit journals, checks
+ * actions and expectations against a policy file, and masks sensitive data in text.
  *
  * <p>Build it with {@link #commandLine(PrintWriter, PrintWriter)} and run it with
  * {@link CommandLine#execute(String...)}; tests do exactly that with {@code StringWriter}s.
@@ -30,18 +32,22 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "Reads, verifies and exports AgentGuard audit journals.",
+                "Reads, verifies and exports AgentGuard audit journals; checks SQL and expectations against a "
+                        + "policy file; masks sensitive data in text.",
                 "",
                 "A journal is a directory written by an agent's JVM: Chronicle Queue files (*.cq4), "
                         + "metadata.cq4t and checkpoints.log. The tool only reads it."},
         subcommands = {ListCommand.class, ShowCommand.class, TailCommand.class, VerifyCommand.class,
-                ExportCommand.class, KeysCommand.class},
+                ExportCommand.class, KeysCommand.class, PolicyCommand.class, MaskCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard list /srv/journal --decision denied --from 2026-11-25",
                 "  agentguard show 3f9a0c1b2d4e-42 /srv/journal",
                 "  agentguard verify /srv/journal --public-key checkpoint.pub",
                 "  agentguard --access-journal /srv/access export /srv/journal -o nov.jsonl",
+                "  agentguard policy check --policy pci.yaml --agent bot 'DELETE FROM cards'",
+                "  agentguard policy test pci.yaml",
+                "  agentguard mask --count < support-ticket.txt",
                 "",
                 "Set AGENTGUARD_ACCESS_JOURNAL to record every use of the tool without passing --access-journal."})
 public final class AgentGuardCommand implements Callable<Integer> {
@@ -65,15 +71,25 @@ public final class AgentGuardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private final InputStream in;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Map<String, String> environment;
 
     /**
      * A command that prints to {@code out} and {@code err} and reads
-     * {@value #ACCESS_JOURNAL_ENV} from {@code environment}.
+     * {@value #ACCESS_JOURNAL_ENV} from {@code environment}; {@code mask} reads {@code System.in}.
      */
     public AgentGuardCommand(PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        this(System.in, out, err, environment);
+    }
+
+    /**
+     * A command that reads standard input ({@code mask}) from {@code in}, prints to {@code out}
+     * and {@code err} and reads {@value #ACCESS_JOURNAL_ENV} from {@code environment}.
+     */
+    public AgentGuardCommand(InputStream in, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
@@ -86,7 +102,16 @@ public final class AgentGuardCommand implements Callable<Integer> {
 
     /** The tool, printing to {@code out} and {@code err}, configured from {@code environment}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> environment) {
-        AgentGuardCommand root = new AgentGuardCommand(out, err, environment);
+        return commandLine(System.in, out, err, environment);
+    }
+
+    /**
+     * The tool, reading standard input from {@code in}, printing to {@code out} and {@code err},
+     * configured from {@code environment}.
+     */
+    public static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err,
+                                          Map<String, String> environment) {
+        AgentGuardCommand root = new AgentGuardCommand(in, out, err, environment);
         CommandLine cl = new CommandLine(root);
         cl.setOut(out);
         cl.setErr(err);
@@ -110,6 +135,11 @@ public final class AgentGuardCommand implements Callable<Integer> {
 
     boolean json() {
         return json;
+    }
+
+    /** Standard input, for the commands that read it. */
+    InputStream in() {
+        return in;
     }
 
     /** The access journal directory: --access-journal, else $AGENTGUARD_ACCESS_JOURNAL, else none. */

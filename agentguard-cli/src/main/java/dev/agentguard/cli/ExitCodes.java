@@ -10,15 +10,26 @@ import java.util.Map;
  * code keeps its meaning from release to release.
  */
 public final class ExitCodes {
-    /** The command did what was asked; for {@code verify}, the journal is intact. */
+    /**
+     * The command did what was asked; for {@code verify}, the journal is intact; for
+     * {@code policy check}, every action is allowed; for {@code policy test}, every expectation holds.
+     */
     public static final int OK = 0;
-    /** {@code verify} found the journal changed, truncated or damaged. */
-    public static final int INTEGRITY_FAILURE = 1;
-    /** Bad usage, or input that cannot be read (missing directory, not a journal, unreadable file). */
+    /**
+     * A check failed: {@code verify} found the journal changed, truncated or damaged, or
+     * {@code policy test} found an expectation the policy does not meet.
+     */
+    public static final int CHECK_FAILED = 1;
+    /** {@code verify} found the journal changed, truncated or damaged: {@link #CHECK_FAILED} as verify uses it. */
+    public static final int INTEGRITY_FAILURE = CHECK_FAILED;
+    /**
+     * Bad usage, or input that cannot be read (missing directory, not a journal, unreadable file,
+     * a malformed policy file, input to {@code mask} that is not UTF-8 text).
+     */
     public static final int USAGE_OR_UNREADABLE_INPUT = 2;
-    /** Denied by policy (for the policy commands to come). */
+    /** {@code policy check}: the policy denies an action. */
     public static final int DENIED_BY_POLICY = 3;
-    /** The action needs an approval first (for the policy commands to come). */
+    /** {@code policy check}: an action needs an approval first (and none is denied). */
     public static final int APPROVAL_REQUIRED = 4;
 
     private ExitCodes() {
@@ -27,11 +38,14 @@ public final class ExitCodes {
     /** The table printed under "Exit codes:" in every command's {@code --help}. */
     static Map<String, String> helpList() {
         Map<String, String> codes = new LinkedHashMap<>();
-        codes.put(Integer.toString(OK), "ok (for verify: the journal is intact)");
-        codes.put(Integer.toString(INTEGRITY_FAILURE), "journal integrity failure (verify found a change)");
-        codes.put(Integer.toString(USAGE_OR_UNREADABLE_INPUT), "usage error or unreadable input");
-        codes.put(Integer.toString(DENIED_BY_POLICY), "denied by policy (policy commands)");
-        codes.put(Integer.toString(APPROVAL_REQUIRED), "approval required (policy commands)");
+        // One line each at picocli's 80 columns.
+        codes.put(Integer.toString(OK), "ok (verify: journal intact; policy check: allowed; policy test: all pass)");
+        codes.put(Integer.toString(CHECK_FAILED), "a check failed: journal integrity (verify) or expectations "
+                + "(policy test)");
+        codes.put(Integer.toString(USAGE_OR_UNREADABLE_INPUT), "usage error or unreadable input (including a malformed "
+                + "policy file)");
+        codes.put(Integer.toString(DENIED_BY_POLICY), "denied by policy (policy check)");
+        codes.put(Integer.toString(APPROVAL_REQUIRED), "approval required (policy check)");
         return codes;
     }
 

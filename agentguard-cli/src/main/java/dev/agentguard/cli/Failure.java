@@ -3,6 +3,7 @@ package dev.agentguard.cli;
 import dev.agentguard.audit.integrity.JournalIntegrityException;
 import dev.agentguard.audit.journal.JournalCorruptException;
 import dev.agentguard.audit.journal.JournalException;
+import dev.agentguard.core.policy.PolicyFileException;
 
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.Map;
  * @param exitCode one of {@link ExitCodes}
  * @param status   {@code "integrity-failure"} or {@code "error"}, for {@code --json}
  * @param message  one line, naming the file and position where known
- * @param position "FILE entry N" or "FILE line N" when the failure has one, else {@code null}
+ * @param position "FILE entry N", "FILE line N" or "FILE:LINE:COLUMN" (a policy file) when the
+ *                 failure has one, else {@code null}
  * @param cause    the exception behind it, printed with {@code --verbose}
  */
 record Failure(int exitCode, String status, String message, String position, Throwable cause) {
@@ -56,6 +58,11 @@ record Failure(int exitCode, String status, String message, String position, Thr
             // The position names the file inside the journal; say which journal.
             return new Failure(ExitCodes.USAGE_OR_UNREADABLE_INPUT, "error", inJournal(subject, x.getMessage()),
                     x.position(), e);
+        }
+        if (e instanceof PolicyFileException x) {
+            // The message is already "FILE:LINE:COLUMN: reason", the form editors and CI logs link to.
+            return new Failure(ExitCodes.USAGE_OR_UNREADABLE_INPUT, "error", x.getMessage(),
+                    x.line() > 0 ? x.source() + ":" + x.line() + ":" + x.column() : null, e);
         }
         if (e instanceof JournalException || e instanceof InputException || e instanceof GeneralSecurityException) {
             return input(e.getMessage(), e);

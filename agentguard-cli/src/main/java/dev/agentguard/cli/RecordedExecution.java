@@ -27,7 +27,8 @@ final class RecordedExecution implements CommandLine.IExecutionStrategy {
         }
         Path accessDir = root.accessJournalDirectory();
         if (accessDir == null || helpRequested(parseResult)
-                || !(leaf.commandSpec().userObject() instanceof ToolCommand tool)) {
+                || !(leaf.commandSpec().userObject() instanceof ToolCommand tool)
+                || !tool.recordedInAccessJournal()) {
             return new CommandLine.RunLast().execute(parseResult);
         }
         String commandName = leaf.commandSpec().qualifiedName();

@@ -4,6 +4,7 @@ import dev.agentguard.audit.journal.JournalException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,8 +38,17 @@ abstract class ToolCommand implements Callable<Integer> {
     /** Does the work and returns the exit code. */
     abstract int run() throws Exception;
 
-    /** The directory this use of the tool inspects or writes: the access journal's "resource". */
+    /** The directory (or file) this use of the tool inspects or writes: the access journal's "resource". */
     abstract Path resource();
+
+    /**
+     * Whether a use is recorded in the access journal (PCI DSS 10.2.1.3: access to audit logs).
+     * Commands that read or write journals and keys are; commands that touch neither (policy
+     * checks, masking) are not, so that the SQL or text they were given never lands in a journal.
+     */
+    boolean recordedInAccessJournal() {
+        return true;
+    }
 
     /** How this command judges an exception; {@code verify} treats damaged files as an integrity failure. */
     Failure classify(Throwable e) {
@@ -58,6 +68,10 @@ abstract class ToolCommand implements Callable<Integer> {
     /** The failure of the last run, if it failed: the access journal records its message. */
     Failure failure() {
         return failure;
+    }
+
+    InputStream in() {
+        return root().in();
     }
 
     PrintWriter out() {

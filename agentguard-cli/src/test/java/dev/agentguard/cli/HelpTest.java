@@ -10,14 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HelpTest {
     private static final String EXIT_CODES = String.join(System.lineSeparator(),
             "Exit codes:",
-            "  0   ok (for verify: the journal is intact)",
-            "  1   journal integrity failure (verify found a change)",
-            "  2   usage error or unreadable input",
-            "  3   denied by policy (policy commands)",
-            "  4   approval required (policy commands)");
+            "  0   ok (verify: journal intact; policy check: allowed; policy test: all pass)",
+            "  1   a check failed: journal integrity (verify) or expectations (policy test)",
+            "  2   usage error or unreadable input (including a malformed policy file)",
+            "  3   denied by policy (policy check)",
+            "  4   approval required (policy check)");
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "list", "show", "tail", "verify", "export", "keys", "keys generate"})
+    @ValueSource(strings = {"", "list", "show", "tail", "verify", "export", "keys", "keys generate", "policy",
+            "policy check", "policy test", "mask"})
     void everyCommandListsTheExitCodesAndExamples(String command) {
         String[] args = (command + " --help").strip().split(" ");
 
@@ -26,6 +27,9 @@ class HelpTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains(EXIT_CODES), run.out());
         assertTrue(run.out().contains("Examples:" + System.lineSeparator() + "  agentguard "), run.out());
+        for (String line : run.out().split(System.lineSeparator())) {
+            assertTrue(line.length() <= 80, () -> "help lines fit 80 columns: " + line);
+        }
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.agentguard.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -18,9 +21,23 @@ record ToolRun(int exitCode, String out, String err) {
 
     /** Runs {@code agentguard args...} with {@code environment} as the process environment. */
     static ToolRun runWith(Map<String, String> environment, String... args) {
+        return runWith(new ByteArrayInputStream(new byte[0]), environment, args);
+    }
+
+    /** Runs {@code agentguard args...} with {@code stdin} (UTF-8) as standard input. */
+    static ToolRun runWithInput(String stdin, String... args) {
+        return runWithInput(stdin.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    /** Runs {@code agentguard args...} with {@code stdin} as standard input. */
+    static ToolRun runWithInput(byte[] stdin, String... args) {
+        return runWith(new ByteArrayInputStream(stdin), Map.of(), args);
+    }
+
+    private static ToolRun runWith(InputStream stdin, Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = AgentGuardCommand.commandLine(new PrintWriter(out), new PrintWriter(err), environment)
+        int exitCode = AgentGuardCommand.commandLine(stdin, new PrintWriter(out), new PrintWriter(err), environment)
                 .execute(args);
         return new ToolRun(exitCode, out.toString(), err.toString());
     }

@@ -1,7 +1,13 @@
 /**
- * AgentGuard core: verified agent identities, the policy model and its YAML file, decisions,
- * just-in-time approvals, detectors and masking strategies, shared by the JDBC, HTTP and SSH
- * channels. Filled by the JDBC (policy engine, masking) and identity/approval work; this
- * module currently only fixes its place in the build and its dependency on the journal.
+ * AgentGuard core: what every channel (JDBC, HTTP, SSH) shares.
+ *
+ * <ul>
+ *   <li>{@link dev.agentguard.core.identity}: verified agent identities and where channels get them;</li>
+ *   <li>{@link dev.agentguard.core.action}: the channel-neutral description of what an agent asks to do;</li>
+ *   <li>{@link dev.agentguard.core.policy}: the policy model, its YAML file and decisions;</li>
+ *   <li>{@link dev.agentguard.core.approval}: just-in-time approvals;</li>
+ *   <li>{@link dev.agentguard.core.guard}: the pipeline a channel calls per action (decide, approve, journal);</li>
+ *   <li>{@link dev.agentguard.core.masking}: detectors and masking strategies.</li>
+ * </ul>
  */
 package dev.agentguard.core;

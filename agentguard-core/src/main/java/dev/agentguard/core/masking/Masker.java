@@ -1,0 +1,474 @@
+package dev.agentguard.core.masking;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Applies {@link MaskingRules}: {@link #maskText} replaces every detector hit in a text value,
+ * {@link #columnMask} gives the rule for a whole column. Built once by {@link MaskingRules#masker()},
+ * immutable and thread-safe.
+ *
+ * <p>{@code maskText} is on the path of every text value a guarded channel returns, so it first
+ * makes one cheap pass over the text (counting digits and the longest run of digit groups, noting
+ * {@code @}, the start of an IBAN and the first letters of secret prefixes) and runs only the
+ * detectors that could match: plain words cost that one pass, and any text without a hit comes
+ * back as the same {@code String} instance without allocating.
+ *
+ * <p>When hits of different detectors overlap they are masked together as one span, redacted
+ * with the name of the detector whose hit starts first: partly showing a merged span could show
+ * part of the other value.
+ */
+public final class Masker {
+    private static final byte DIGIT = 1;
+    private static final byte AT = 2;
+    private static final byte SECRET_START = 3;
+    /** Per ASCII char: what the pre-scan notes about it. */
+    private static final byte[] ASCII_CLASS = new byte[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            ASCII_CLASS[c] = DIGIT;
+        }
+        ASCII_CLASS['@'] = AT;
+        for (char c : "Ae-gxsr".toCharArray()) {
+            ASCII_CLASS[c] = SECRET_START;
+        }
+    }
+
+    private static final int HAS_AT = 1;
+    private static final int HAS_SECRET_PREFIX = 2;
+    private static final int HAS_IBAN_START = 4;
+
+    /** Shortest text any built-in detector can match ("cvv 123", "a@b.cd"). */
+    private static final int MIN_TEXT = 6;
+
+    private static final ThreadLocal<Hits> HITS = ThreadLocal.withInitial(Hits::new);
+
+    private final Slot[] slots;
+    private final boolean customDetectors;
+    private final ColumnRuleMask[] columnMasks;
+    private final List<String> detectorNames;
+    private final int keepFirst;
+    private final int keepLast;
+    private final KeyedHash hash;
+
+    Masker(MaskingRules rules) {
+        this.keepFirst = rules.partialKeepFirst();
+        this.keepLast = rules.partialKeepLast();
+        this.hash = rules.hashKey() == null ? null : new KeyedHash(rules.hashKey());
+        List<Slot> slotList = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        boolean custom = false;
+        for (Detector d : rules.detectors()) {
+            Slot slot = new Slot(d, rules.detectorStrategies().get(d.name()));
+            custom |= slot.kind == Kind.CUSTOM;
+            slotList.add(slot);
+            names.add(d.name());
+        }
+        this.slots = slotList.toArray(new Slot[0]);
+        this.customDetectors = custom;
+        this.detectorNames = List.copyOf(names);
+        List<ColumnRule> columnRules = rules.columnRules();
+        this.columnMasks = new ColumnRuleMask[columnRules.size()];
+        for (int i = 0; i < columnMasks.length; i++) {
+            columnMasks[i] = new ColumnRuleMask(columnRules.get(i), keepFirst, keepLast, hash);
+        }
+    }
+
+    /**
+     * {@code text} with every detector hit masked per its detector's strategy, counting each
+     * masked value in {@code tally} under the detector's name ({@code masked.pan}).
+     *
+     * @param tally where to count, or {@code null} not to count
+     * @return the masked text, the same instance when nothing was found, {@code null} for {@code null}
+     */
+    public String maskText(String text, MaskTally tally) {
+        return maskText(text, null, tally);
+    }
+
+    /**
+     * {@link #maskText(String, MaskTally)} counting every masked value under {@code field}
+     * ({@code masked.<field>}), e.g. the column label the text came from.
+     *
+     * @param field the field to count under, or {@code null} for the detector's name
+     */
+    public String maskText(String text, String field, MaskTally tally) {
+        if (text == null) {
+            return null;
+        }
+        int n = text.length();
+        if (n < MIN_TEXT && !customDetectors) {
+            return text;
+        }
+        // One pass to learn which detectors can possibly match: digits, the longest run of digit
+        // groups joined by single separators, '@', an IBAN's start, secret prefixes.
+        int digits = 0;
+        int run = 0;
+        int longestRun = 0;
+        int afterDigit = -2;
+        int features = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            int width;
+            if (c < 0x80) {
+                byte cls = ASCII_CLASS[c];
+                if (cls == 0) {
+                    continue;
+                }
+                if (cls == AT) {
+                    features |= HAS_AT;
+                    continue;
+                }
+                if (cls == SECRET_START) {
+                    if (i + 1 < n && secretPrefix(c, text.charAt(i + 1))) {
+                        features |= HAS_SECRET_PREFIX;
+                    }
+                    continue;
+                }
+                if (i == afterDigit && i >= 3 && isAsciiLetter(text.charAt(i - 2)) && isAsciiLetter(text.charAt(i - 3))) {
+                    features |= HAS_IBAN_START;
+                }
+                width = 1;
+            } else if (c >= '\u0660' && Digits.valueAt(text, i) >= 0) {
+                width = Digits.widthAt(text, i);
+            } else {
+                continue;
+            }
+            digits++;
+            // Digit groups join across at most MAX_GAP chars (Digits.nextGroup); counting any such
+            // gap as joining over-estimates the run, which only ever runs a detector needlessly.
+            if (i >= afterDigit && i - afterDigit <= Digits.MAX_GAP) {
+                run++;
+            } else {
+                run = 1;
+            }
+            if (run > longestRun) {
+                longestRun = run;
+            }
+            afterDigit = i + width;
+            i += width - 1;
+        }
+        if (digits == 0 && features == 0 && !customDetectors) {
+            return text;
+        }
+        Hits hits = null;
+        try {
+            for (int s = 0; s < slots.length; s++) {
+                Slot slot = slots[s];
+                if (!slot.mayMatch(digits, longestRun, features)) {
+                    continue;
+                }
+                if (hits == null) {
+                    hits = Hits.acquire();
+                    hits.text = text;
+                }
+                hits.slot = s;
+                hits.detectorName = slot.name;
+                slot.detector.find(text, hits);
+            }
+            if (hits == null || hits.size == 0) {
+                return text;
+            }
+            return render(text, hits, field, tally);
+        } finally {
+            if (hits != null) {
+                hits.release();
+            }
+        }
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    }
+
+    /** Whether {@code c} then {@code next} can start a secret prefix (AKIA, eyJ, -----, gh, xox, sk_). */
+    private static boolean secretPrefix(char c, char next) {
+        switch (c) {
+            case 'A':
+                return next == 'K' || next == 'S' || next == 'I';
+            case 'e':
+                return next == 'y';
+            case '-':
+                return next == '-';
+            case 'g':
+                return next == 'h' || next == 'i';
+            case 'x':
+                return next == 'o';
+            default: // 's', 'r'
+                return next == 'k';
+        }
+    }
+
+    private String render(String text, Hits hits, String field, MaskTally tally) {
+        hits.sort();
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        int copied = 0;
+        int i = 0;
+        while (i < hits.size) {
+            int start = hits.starts[i];
+            int end = hits.ends[i];
+            Slot slot = slots[hits.slots[i]];
+            boolean merged = false;
+            int j = i + 1;
+            for (; j < hits.size && hits.starts[j] < end; j++) {
+                if (hits.ends[j] > end) {
+                    end = hits.ends[j];
+                    merged = true;
+                }
+            }
+            out.append(text, copied, start);
+            if (merged) {
+                out.append(slot.label);
+            } else {
+                slot.append(text, start, end, this, out);
+            }
+            if (tally != null) {
+                tally.add(field != null ? field : slot.name, slot.name);
+            }
+            copied = end;
+            i = j;
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * The column rule for a result column, or {@code null} when none applies; the first matching
+     * rule wins. Parts are matched case-insensitively; a part that is {@code null} or empty is
+     * unknown and matches any pattern part, so a column whose table a driver cannot name is
+     * masked if a rule could cover it (fail closed).
+     */
+    public ColumnMask columnMask(String schema, String table, String column) {
+        for (ColumnRuleMask mask : columnMasks) {
+            if (mask.matches(schema, table, column)) {
+                return mask;
+            }
+        }
+        return null;
+    }
+
+    /** Whether any column rule exists; when not, {@link #columnMask} always returns {@code null}. */
+    public boolean hasColumnRules() {
+        return columnMasks.length > 0;
+    }
+
+    /** The enabled detectors' names, in the order they run. */
+    public List<String> detectorNames() {
+        return detectorNames;
+    }
+
+    @Override
+    public String toString() {
+        return "Masker[detectors=" + detectorNames + ", columns=" + List.of(columnMasks) + "]";
+    }
+
+    private enum Kind { TRACK, PAN, CVV, IBAN, SSN, EMAIL, SECRET, CUSTOM }
+
+    /** An enabled detector with its strategy and when it is worth running. */
+    private static final class Slot {
+        final Detector detector;
+        final String name;
+        final MaskStrategy strategy;
+        final Kind kind;
+        final String label;
+
+        Slot(Detector detector, MaskStrategy strategy) {
+            this.detector = detector;
+            this.name = detector.name();
+            this.strategy = strategy;
+            this.kind = detector instanceof TrackDataDetector ? Kind.TRACK
+                    : detector instanceof PanDetector ? Kind.PAN
+                    : detector instanceof CvvDetector ? Kind.CVV
+                    : detector instanceof IbanDetector ? Kind.IBAN
+                    : detector instanceof SsnDetector ? Kind.SSN
+                    : detector instanceof EmailDetector ? Kind.EMAIL
+                    : detector instanceof SecretDetector ? Kind.SECRET
+                    : Kind.CUSTOM;
+            this.label = "[REDACTED:" + name.toUpperCase(Locale.ROOT) + "]";
+        }
+
+        boolean mayMatch(int digits, int longestRun, int features) {
+            switch (kind) {
+                case TRACK:
+                case PAN:
+                    return longestRun >= PanDetector.MIN_DIGITS;
+                case CVV:
+                    return digits >= 3;
+                case IBAN:
+                    return (features & HAS_IBAN_START) != 0;
+                case SSN:
+                    return longestRun >= 9;
+                case EMAIL:
+                    return (features & HAS_AT) != 0;
+                case SECRET:
+                    return (features & HAS_SECRET_PREFIX) != 0;
+                default:
+                    return true;
+            }
+        }
+
+        void append(String text, int start, int end, Masker m, StringBuilder out) {
+            switch (strategy) {
+                case PARTIAL:
+                    appendPartial(text, start, end, m, out);
+                    return;
+                case KEYED_HASH:
+                    m.hash.append(canonical(text, start, end), out);
+                    return;
+                case REDACT:
+                case NULL: // a substring cannot be null: redact it
+                default:
+                    out.append(label);
+            }
+        }
+
+        private void appendPartial(String text, int start, int end, Masker m, StringBuilder out) {
+            switch (kind) {
+                case PAN:
+                    PanDetector.appendPartial(text, start, end, m.keepFirst, m.keepLast, out);
+                    return;
+                case CVV:
+                    CvvDetector.appendPartial(text, start, end, out);
+                    return;
+                case EMAIL:
+                    EmailDetector.appendPartial(text, start, end, out);
+                    return;
+                case SSN:
+                    SsnDetector.appendPartial(text, start, end, m.keepLast, out);
+                    return;
+                case IBAN:
+                    IbanDetector.appendPartial(text, start, end, m.keepLast, out);
+                    return;
+                case TRACK:
+                case SECRET:
+                    out.append(label); // never shown in part
+                    return;
+                default:
+                    int alnum = 0;
+                    for (int i = start; i < end; i++) {
+                        if (Character.isLetterOrDigit(text.charAt(i))) {
+                            alnum++;
+                        }
+                    }
+                    ColumnRuleMask.appendKeepingLast(text, start, end, alnum >= 2 * m.keepLast ? m.keepLast : 0, out);
+            }
+        }
+
+        /** What is hashed: the digits of a card number, the compact IBAN, else the hit as written. */
+        private CharSequence canonical(String text, int start, int end) {
+            StringBuilder sb;
+            switch (kind) {
+                case PAN:
+                    sb = new StringBuilder(PanDetector.MAX_DIGITS);
+                    Digits.appendAsciiDigits(text, start, end, sb);
+                    return sb;
+                case IBAN:
+                    sb = new StringBuilder(end - start);
+                    IbanDetector.appendCanonical(text, start, end, sb);
+                    return sb;
+                default:
+                    return text.substring(start, end);
+            }
+        }
+    }
+
+    /**
+     * The hits of one {@code maskText} call; one per thread, reused, so a text without hits
+     * allocates nothing. A detector that masks text itself gets a fresh one.
+     */
+    private static final class Hits implements Detector.HitSink {
+        int[] starts = new int[16];
+        int[] ends = new int[16];
+        int[] slots = new int[16];
+        int size;
+        int slot;
+        String detectorName;
+        String text;
+        boolean inUse;
+
+        static Hits acquire() {
+            Hits hits = HITS.get();
+            if (hits.inUse) {
+                hits = new Hits();
+            }
+            hits.inUse = true;
+            hits.size = 0;
+            return hits;
+        }
+
+        void release() {
+            inUse = false;
+            text = null;
+            if (starts.length > 1024) {
+                // a huge document grew the buffers: do not keep them alive on this thread
+                starts = new int[16];
+                ends = new int[16];
+                slots = new int[16];
+            }
+            size = 0;
+        }
+
+        @Override
+        public void hit(int start, int end) {
+            if (start < 0 || end <= start || end > text.length()) {
+                throw new IllegalArgumentException("detector \"" + detectorName + "\" reported the hit [" + start + ", " + end
+                        + ") in a text of " + text.length() + " chars: a hit must be a non-empty range inside the text");
+            }
+            if (size == starts.length) {
+                int grown = size * 2;
+                starts = Arrays.copyOf(starts, grown);
+                ends = Arrays.copyOf(ends, grown);
+                slots = Arrays.copyOf(slots, grown);
+            }
+            starts[size] = start;
+            ends[size] = end;
+            slots[size] = slot;
+            size++;
+        }
+
+        /** By start, and for equal starts the longer hit first (track data before the PAN in it). */
+        void sort() {
+            if (size > 32) {
+                sortMany();
+                return;
+            }
+            for (int i = 1; i < size; i++) {
+                int s = starts[i];
+                int e = ends[i];
+                int k = slots[i];
+                int j = i - 1;
+                while (j >= 0 && (starts[j] > s || (starts[j] == s && ends[j] < e))) {
+                    starts[j + 1] = starts[j];
+                    ends[j + 1] = ends[j];
+                    slots[j + 1] = slots[j];
+                    j--;
+                }
+                starts[j + 1] = s;
+                ends[j + 1] = e;
+                slots[j + 1] = k;
+            }
+        }
+
+        /** Many hits (a large document): an O(n log n) sort; allocating is fine on this rare path. */
+        private void sortMany() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> starts[a] != starts[b] ? Integer.compare(starts[a], starts[b])
+                    : Integer.compare(ends[b], ends[a]));
+            int[] s = new int[size];
+            int[] e = new int[size];
+            int[] k = new int[size];
+            for (int i = 0; i < size; i++) {
+                s[i] = starts[order[i]];
+                e[i] = ends[order[i]];
+                k[i] = slots[order[i]];
+            }
+            System.arraycopy(s, 0, starts, 0, size);
+            System.arraycopy(e, 0, ends, 0, size);
+            System.arraycopy(k, 0, slots, 0, size);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.agentguard.core.policy;
+
+import dev.agentguard.core.action.SqlAction;
+import dev.agentguard.core.action.SqlStatement;
+import dev.agentguard.core.action.StatementKind;
+import dev.agentguard.core.identity.AgentIdentity;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A {@link Rule} prepared for the decision path: selector and condition compiled once. */
+final class CompiledRule {
+
+    final Rule rule;
+    final String id;
+    final Effect effect;
+    final long rowLimit;
+    private final AgentMatcher agents;
+    /** Null when the rule matches every channel. */
+    private final CompiledSqlCondition sql;
+    /** Whether the rule has a condition for a channel other than SQL; it then never matches SQL. */
+    private final boolean otherChannel;
+    /** The verdict an allow rule hands out when no other allow rule narrows the row limit. */
+    final Verdict allowVerdict;
+
+    CompiledRule(Rule rule, long policyRowLimit) {
+        this.rule = rule;
+        this.id = rule.id();
+        this.effect = rule.effect();
+        this.rowLimit = rule.rowLimit();
+        this.agents = new AgentMatcher(rule.agents());
+        this.sql = rule.condition() instanceof SqlCondition c ? new CompiledSqlCondition(c) : null;
+        this.otherChannel = rule.condition() != null && sql == null;
+        this.allowVerdict = effect == Effect.ALLOW
+                ? new Verdict(Effect.ALLOW, id, "allowed by rule \"" + id + "\"", rowLimit > 0 ? rowLimit : policyRowLimit)
+                : null;
+    }
+
+    boolean selects(AgentIdentity identity) {
+        return agents.matches(identity);
+    }
+
+    /** Whether the rule has no channel condition and so applies to every channel. */
+    boolean anyChannel() {
+        return rule.condition() == null;
+    }
+
+    /** The deny and require-approval reading: the statement touches what the rule names. */
+    boolean touches(SqlStatement s, SqlAction action) {
+        if (otherChannel) {
+            return false;
+        }
+        return sql == null || sql.touches(s, action);
+    }
+
+    /**
+     * The allow reading. Fails closed: an UNKNOWN or CALL statement needs its kind listed, and
+     * every dangerous form must be named without wildcards, however broad the rule is otherwise.
+     */
+    boolean allows(SqlStatement s, SqlAction action) {
+        if (otherChannel) {
+            return false;
+        }
+        if (needsExplicitKind(s.kind()) && (sql == null || !sql.listsKind(s.kind()))) {
+            return false;
+        }
+        for (String form : s.dangerousForms()) {
+            if (sql == null || !sql.namesForm(form)) {
+                return false;
+            }
+        }
+        return sql == null || sql.confines(s, action);
+    }
+
+    /**
+     * Kinds whose effect cannot be read from the text: SQL that was not understood, and
+     * procedure calls and code blocks (CALL, DO, EXECUTE). Only a rule that lists them allows them.
+     */
+    static boolean needsExplicitKind(StatementKind kind) {
+        return kind == StatementKind.UNKNOWN || kind == StatementKind.CALL;
+    }
+
+    /** What the rule matched in {@code s}, for a deny or approval reason. */
+    String describeMatch(SqlStatement s, SqlAction action) {
+        StringBuilder b = new StringBuilder(64);
+        describe(b, s, sql != null && sql.requiresWhereMissing());
+        if (sql != null) {
+            if (sql.hasColumns()) {
+                appendList(b, "; reads column ", "; reads columns ", sql.touchedColumns(s));
+            }
+            if (sql.hasFunctions()) {
+                appendList(b, "; calls function ", "; calls functions ", sql.touchedFunctions(s));
+            }
+            if (sql.requiresMultiStatement() && action.isMultiStatement()) {
+                b.append("; one of ").append(action.statements().size()).append(" statements in one call");
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * A short description of a statement for reasons: {@code DELETE without WHERE on public.cards},
+     * with its dangerous forms. Names only kinds, tables and forms, never literal values.
+     */
+    static String describe(SqlStatement s) {
+        StringBuilder b = new StringBuilder(48);
+        describe(b, s, s.whereMissing());
+        return b.toString();
+    }
+
+    private static void describe(StringBuilder b, SqlStatement s, boolean sayWhereMissing) {
+        if (s.kind() == StatementKind.UNKNOWN) {
+            b.append("SQL that could not be understood");
+            return;
+        }
+        b.append(s.kind().name());
+        if (sayWhereMissing && s.whereMissing()) {
+            b.append(" without WHERE");
+        }
+        Set<String> tables = new TreeSet<>(s.tablesRead());
+        tables.addAll(s.tablesWritten());
+        if (!tables.isEmpty()) {
+            b.append(" on ");
+            appendNames(b, tables);
+        }
+        if (!s.dangerousForms().isEmpty()) {
+            b.append(" using dangerous ");
+            b.append(s.dangerousForms().size() == 1 ? "form " : "forms ");
+            appendNames(b, new TreeSet<>(s.dangerousForms()));
+        }
+    }
+
+    private static void appendList(StringBuilder b, String one, String many, Set<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        b.append(names.size() == 1 ? one : many);
+        appendNames(b, names);
+    }
+
+    /** Appends at most five names, then how many more, so a reason stays one readable line. */
+    private static void appendNames(StringBuilder b, Set<String> names) {
+        int i = 0;
+        for (String n : names) {
+            if (i == 5) {
+                b.append(" and ").append(names.size() - 5).append(" more");
+                return;
+            }
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(n);
+            i++;
+        }
+    }
+}

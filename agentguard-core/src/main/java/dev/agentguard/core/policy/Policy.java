@@ -1,0 +1,428 @@
+package dev.agentguard.core.policy;
+
+import dev.agentguard.core.action.Action;
+import dev.agentguard.core.action.SqlAction;
+import dev.agentguard.core.action.SqlStatement;
+import dev.agentguard.core.identity.AgentIdentity;
+import dev.agentguard.core.masking.MaskingRules;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable, compiled policy: rules that allow, deny or send actions for approval, the
+ * default for everything else, a row limit, masking rules and the expectations written beside
+ * them. Build one with {@link #builder()} or read a policy file with {@link #load(Path)}.
+ *
+ * <h2>How an action is decided</h2>
+ * Each statement of the action is decided on its own, and the action takes the strictest
+ * verdict (deny over require-approval over allow). For one statement, among the rules that
+ * select the agent:
+ * <ol>
+ *   <li>the first deny rule (in file order) that matches wins;</li>
+ *   <li>else the first require-approval rule that matches;</li>
+ *   <li>else the first allow rule that matches;</li>
+ *   <li>else the policy default.</li>
+ * </ol>
+ * Fails closed: an allow rule never matches a statement that could not be understood, nor a
+ * procedure call or code block (CALL, DO, EXECUTE), unless it lists that kind (UNKNOWN, CALL);
+ * nor a statement with a dangerous form (such as {@code pg_read_file} or {@code COPY … PROGRAM})
+ * unless it names that form; a default of allow does not apply to such statements either. An error inside the evaluation denies with rule id
+ * {@value Verdict#POLICY_ERROR_RULE}. See {@link SqlCondition} for how lists match.
+ *
+ * <p>{@link #decide} is thread-safe and allocates little: patterns are compiled here, once.
+ */
+public final class Policy {
+
+    private final String name;
+    private final String description;
+    private final Effect defaultEffect;
+    private final long rowLimit;
+    private final List<Rule> rules;
+    private final Map<String, Rule> rulesById;
+    private final MaskingRules masking;
+    private final List<PolicyExpectation> expectations;
+    private final CompiledRule[] denyRules;
+    private final CompiledRule[] approvalRules;
+    private final CompiledRule[] allowRules;
+    /** Whether some allow rule sets its own row limit; only then are all allow rules consulted. */
+    private final boolean allowRowLimits;
+    private final Verdict defaultAllow;
+    private final String defaultDenySuffix;
+
+    private Policy(Builder b) {
+        this.name = b.name;
+        this.description = b.description;
+        this.defaultEffect = b.defaultEffect;
+        this.rowLimit = b.rowLimit;
+        this.rules = List.copyOf(b.rules);
+        Map<String, Rule> byId = new LinkedHashMap<>();
+        List<CompiledRule> deny = new ArrayList<>();
+        List<CompiledRule> approval = new ArrayList<>();
+        List<CompiledRule> allow = new ArrayList<>();
+        boolean limits = false;
+        for (Rule r : rules) {
+            byId.put(r.id(), r);
+            CompiledRule c = new CompiledRule(r, rowLimit);
+            switch (r.effect()) {
+                case DENY -> deny.add(c);
+                case REQUIRE_APPROVAL -> approval.add(c);
+                case ALLOW -> {
+                    allow.add(c);
+                    limits |= r.rowLimit() > 0;
+                }
+            }
+        }
+        this.rulesById = java.util.Collections.unmodifiableMap(byId);
+        this.denyRules = deny.toArray(new CompiledRule[0]);
+        this.approvalRules = approval.toArray(new CompiledRule[0]);
+        this.allowRules = allow.toArray(new CompiledRule[0]);
+        this.allowRowLimits = limits;
+        this.masking = b.masking;
+        this.expectations = List.copyOf(b.expectations);
+        this.defaultAllow = new Verdict(Effect.ALLOW, Verdict.DEFAULT_RULE,
+                "no rule matched; the policy default is allow", rowLimit);
+        this.defaultDenySuffix = "; the policy default is " + defaultEffect.fileName();
+    }
+
+    /** Starts a policy in Java; the equivalent of a policy file. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads and compiles the policy file {@code file} (YAML, UTF-8; see docs/policy.md).
+     *
+     * @throws PolicyFileException when the file cannot be read or is not a valid policy; the
+     *                             message names the file, line, column and what is wrong
+     */
+    public static Policy load(Path file) throws PolicyFileException {
+        return PolicyFileReader.load(file, System::getenv);
+    }
+
+    /**
+     * Compiles a policy from YAML text.
+     *
+     * @param sourceName what to call the text in messages, e.g. a file or resource name
+     * @throws PolicyFileException when the text is not a valid policy
+     */
+    public static Policy parse(String yaml, String sourceName) throws PolicyFileException {
+        return PolicyFileReader.parse(yaml, sourceName, System::getenv);
+    }
+
+    /**
+     * Decides {@code action} for {@code identity}. Never throws for a problem inside the
+     * evaluation: that is a denial with rule id {@value Verdict#POLICY_ERROR_RULE}.
+     */
+    public Verdict decide(AgentIdentity identity, Action action) {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(action, "action");
+        try {
+            if (action.detail() instanceof SqlAction sql) {
+                return decideSql(identity, sql);
+            }
+            return decideAnyChannel(identity);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Only the exception type: a message might quote the action.
+            return new Verdict(Effect.DENY, Verdict.POLICY_ERROR_RULE, "the policy could not be evaluated ("
+                    + e.getClass().getSimpleName() + "); the action is refused", 0);
+        }
+    }
+
+    private Verdict decideSql(AgentIdentity identity, SqlAction action) {
+        List<SqlStatement> statements = action.statements();
+        Verdict strictest = decideStatement(identity, statements.get(0), action);
+        int n = statements.size();
+        if (n == 1) {
+            return strictest;
+        }
+        long limit = strictest.rowLimit();
+        for (int i = 1; i < n; i++) {
+            Verdict v = decideStatement(identity, statements.get(i), action);
+            if (v.effect().strictness() > strictest.effect().strictness()) {
+                strictest = v;
+            }
+            limit = smallestLimit(limit, v.rowLimit());
+        }
+        if (strictest.effect() != Effect.DENY && limit != strictest.rowLimit()) {
+            return new Verdict(strictest.effect(), strictest.ruleId(), strictest.reason(), limit);
+        }
+        return strictest;
+    }
+
+    private Verdict decideStatement(AgentIdentity identity, SqlStatement s, SqlAction action) {
+        for (CompiledRule r : denyRules) {
+            if (r.selects(identity) && r.touches(s, action)) {
+                return new Verdict(Effect.DENY, r.id, r.describeMatch(s, action), 0);
+            }
+        }
+        for (CompiledRule r : approvalRules) {
+            if (r.selects(identity) && r.touches(s, action)) {
+                return new Verdict(Effect.REQUIRE_APPROVAL, r.id, r.describeMatch(s, action) + " needs approval",
+                        allowLimit(identity, s, action));
+            }
+        }
+        CompiledRule first = null;
+        long limit = 0;
+        for (CompiledRule r : allowRules) {
+            if (r.selects(identity) && r.allows(s, action)) {
+                if (first == null) {
+                    first = r;
+                    if (!allowRowLimits) {
+                        break;
+                    }
+                }
+                limit = smallestLimit(limit, r.rowLimit);
+            }
+        }
+        if (first != null) {
+            if (!allowRowLimits || limit == first.allowVerdict.rowLimit()) {
+                return first.allowVerdict;
+            }
+            return new Verdict(Effect.ALLOW, first.id, first.allowVerdict.reason(), limit > 0 ? limit : rowLimit);
+        }
+        return defaultVerdict(s);
+    }
+
+    /** The row limit an approved statement runs under: as if allowed, else the policy's. */
+    private long allowLimit(AgentIdentity identity, SqlStatement s, SqlAction action) {
+        long limit = 0;
+        for (CompiledRule r : allowRules) {
+            if (r.rowLimit > 0 && r.selects(identity) && r.allows(s, action)) {
+                limit = smallestLimit(limit, r.rowLimit);
+            }
+        }
+        return limit > 0 ? limit : rowLimit;
+    }
+
+    private Verdict defaultVerdict(SqlStatement s) {
+        if (defaultEffect == Effect.ALLOW) {
+            if (!s.isUnderstood()) {
+                return new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "the SQL could not be understood and no allow "
+                        + "rule lists kind UNKNOWN; a default of allow never covers it", 0);
+            }
+            if (CompiledRule.needsExplicitKind(s.kind())) {
+                return new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no allow rule lists kind " + s.kind().name()
+                        + " (code whose effect cannot be read from the text); a default of allow never covers it", 0);
+            }
+            if (!s.dangerousForms().isEmpty()) {
+                return new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no allow rule names the dangerous form of "
+                        + CompiledRule.describe(s) + "; a default of allow never covers it", 0);
+            }
+            return defaultAllow;
+        }
+        if (defaultEffect == Effect.DENY) {
+            return new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no rule allows " + CompiledRule.describe(s)
+                    + defaultDenySuffix, 0);
+        }
+        return new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches "
+                + CompiledRule.describe(s) + defaultDenySuffix, rowLimit);
+    }
+
+    /** Actions of channels without conditions yet: only rules without a channel condition apply. */
+    private Verdict decideAnyChannel(AgentIdentity identity) {
+        for (CompiledRule[] group : new CompiledRule[][] {denyRules, approvalRules, allowRules}) {
+            for (CompiledRule r : group) {
+                if (r.anyChannel() && r.selects(identity)) {
+                    return switch (r.effect) {
+                        case DENY -> new Verdict(Effect.DENY, r.id, "denied for every action of its agents", 0);
+                        case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, r.id,
+                                "every action of its agents needs approval", rowLimit);
+                        case ALLOW -> r.allowVerdict;
+                    };
+                }
+            }
+        }
+        return switch (defaultEffect) {
+            case ALLOW -> defaultAllow;
+            case DENY -> new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no rule allows the action" + defaultDenySuffix, 0);
+            case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE,
+                    "no rule matches the action" + defaultDenySuffix, rowLimit);
+        };
+    }
+
+    private static long smallestLimit(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        return b == 0 ? a : Math.min(a, b);
+    }
+
+    /** The policy's name, as journaled with policy events. */
+    public String name() {
+        return name;
+    }
+
+    /** What the policy is for, or {@code null}. */
+    public String description() {
+        return description;
+    }
+
+    /** What happens to an action no rule matches. */
+    public Effect defaultEffect() {
+        return defaultEffect;
+    }
+
+    /** The row limit of allowed queries whose rule sets none; 0 for no limit. */
+    public long rowLimit() {
+        return rowLimit;
+    }
+
+    /** The rules in file order. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** The rule with id {@code id}. */
+    public Optional<Rule> rule(String id) {
+        return Optional.ofNullable(rulesById.get(id));
+    }
+
+    /** What to mask in results, and how. */
+    public MaskingRules masking() {
+        return masking;
+    }
+
+    /** The expectations written beside the rules, for {@code agentguard policy test}. */
+    public List<PolicyExpectation> expectations() {
+        return expectations;
+    }
+
+    @Override
+    public String toString() {
+        return "Policy[" + name + ", default " + defaultEffect.fileName() + ", " + rules.size() + " rules"
+                + (rowLimit > 0 ? ", rowLimit " + rowLimit : "") + "]";
+    }
+
+    /**
+     * Builds a {@link Policy}. Name and default are required: a policy states what happens to
+     * what no rule matches.
+     */
+    public static final class Builder {
+        private String name;
+        private String description;
+        private Effect defaultEffect;
+        private long rowLimit;
+        private final List<Rule> rules = new ArrayList<>();
+        private MaskingRules masking = MaskingRules.defaults();
+        private final List<PolicyExpectation> expectations = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The policy's name, e.g. {@code payments-agent}. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank() || name.length() > 200) {
+                throw new IllegalArgumentException("policy name must be 1 to 200 characters, got "
+                        + name.length() + "; use a short name such as payments-agent");
+            }
+            this.name = name.strip();
+            return this;
+        }
+
+        /** What the policy is for. */
+        public Builder description(String description) {
+            this.description = description == null || description.isBlank() ? null : description.strip();
+            return this;
+        }
+
+        /** What happens to an action no rule matches; {@link Effect#DENY} is the safe choice. */
+        public Builder defaultEffect(Effect effect) {
+            this.defaultEffect = Objects.requireNonNull(effect, "defaultEffect");
+            return this;
+        }
+
+        /** The row limit for allowed queries whose rule sets none; 0 (the default) for no limit. */
+        public Builder rowLimit(long rowLimit) {
+            if (rowLimit < 0) {
+                throw new IllegalArgumentException("rowLimit must be 0 (no limit) or positive, got " + rowLimit);
+            }
+            this.rowLimit = rowLimit;
+            return this;
+        }
+
+        /** Adds a rule after those already added. */
+        public Builder rule(Rule rule) {
+            Objects.requireNonNull(rule, "rule");
+            for (Rule r : rules) {
+                if (r.id().equals(rule.id())) {
+                    throw new IllegalArgumentException("duplicate rule id \"" + rule.id() + "\": every rule needs "
+                            + "its own id, since verdicts and journal events name it");
+                }
+            }
+            rules.add(rule);
+            return this;
+        }
+
+        /** Adds the rule {@code rule} builds. */
+        public Builder rule(Rule.Builder rule) {
+            return rule(rule.build());
+        }
+
+        /** Adds rules in order. */
+        public Builder rules(Collection<Rule> rules) {
+            rules.forEach(this::rule);
+            return this;
+        }
+
+        /** Masking rules; default {@link MaskingRules#defaults()}. */
+        public Builder masking(MaskingRules masking) {
+            this.masking = Objects.requireNonNull(masking, "masking");
+            return this;
+        }
+
+        /** Adds an expectation for {@code agentguard policy test}. */
+        public Builder expectation(PolicyExpectation expectation) {
+            expectations.add(Objects.requireNonNull(expectation, "expectation"));
+            return this;
+        }
+
+        /**
+         * The policy.
+         *
+         * @throws IllegalStateException when the name or default is missing, or an expectation names
+         *                               a rule the policy does not have
+         */
+        public Policy build() {
+            if (name == null) {
+                throw new IllegalStateException("policy name is not set: call name(\"payments-agent\") or similar");
+            }
+            if (defaultEffect == null) {
+                throw new IllegalStateException("policy \"" + name + "\" has no default: call defaultEffect(Effect.DENY) "
+                        + "(recommended) or another effect, so that what no rule matches is decided on purpose");
+            }
+            for (PolicyExpectation e : expectations) {
+                String problem = expectationProblem(e, rules);
+                if (problem != null) {
+                    throw new IllegalStateException(problem);
+                }
+            }
+            return new Policy(this);
+        }
+    }
+
+    /** What is inconsistent about {@code e} against {@code rules}, or {@code null}. */
+    static String expectationProblem(PolicyExpectation e, List<Rule> rules) {
+        if (e.ruleId() == null || e.ruleId().equals(Verdict.DEFAULT_RULE)) {
+            return null;
+        }
+        for (Rule r : rules) {
+            if (r.id().equals(e.ruleId())) {
+                if (r.effect() != e.effect()) {
+                    return e.label() + " expects " + e.effect().fileName() + " from rule \"" + r.id()
+                            + "\", but that rule is " + r.effect().ruleNoun() + "; fix the effect or the rule id";
+                }
+                return null;
+            }
+        }
+        return e.label() + " names rule \"" + e.ruleId() + "\", which the policy does not define; use one of its "
+                + "rule ids or \"default\"";
+    }
+}
