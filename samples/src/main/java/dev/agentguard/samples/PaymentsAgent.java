@@ -1,0 +1,317 @@
+package dev.agentguard.samples;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.integrity.CheckpointSigner;
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.audit.reader.EventFilter;
+import dev.agentguard.audit.reader.JournalReader;
+import dev.agentguard.core.identity.AgentIdentity;
+import dev.agentguard.core.identity.IdentitySource;
+import dev.agentguard.core.policy.Policy;
+import dev.agentguard.core.policy.PolicyFileException;
+import dev.agentguard.jdbc.GuardedDataSource;
+import dev.agentguard.jdbc.PolicyViolationException;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A payments support agent working on cardholder data through AgentGuard, on embedded defaults:
+ * an H2 database in memory behind a HikariCP pool, the policy {@code payments-policy.yaml} (read
+ * from the classpath root, where the build puts {@code samples/src/main/resources}), and a signed
+ * audit journal.
+ *
+ * <p>The operator's side ({@link #run}) holds the pool, the policy and the journal and hands the
+ * agent one {@link GuardedDataSource}. The agent's side ({@link #work}) is what an LLM-driven
+ * agent might try in a shift: it reads the cards (the PANs come back masked), reads a support
+ * note in which a customer read out a card number (masked by the PAN detector), tries to delete
+ * every card, to read the CVVs and to smuggle a {@code DROP TABLE} behind a harmless
+ * {@code SELECT} (all three refused before reaching the database, and journaled), and marks an
+ * order shipped (allowed: an update with a {@code WHERE}).
+ *
+ * <p>Usage: {@code java -jar samples/target/agentguard-sample.jar [JOURNAL_DIR [KEY_DIR]]};
+ * defaults {@code target/demo-journal} and {@code target/demo-keys}. Each run replaces the journal
+ * and the key pair of the previous one.
+ */
+public final class PaymentsAgent {
+
+    /** The policy the sample runs under, read from the classpath. */
+    public static final String POLICY_RESOURCE = "/payments-policy.yaml";
+
+    /** The agent's verified identity: its own, never a shared account (PCI DSS 8.2.1), acting for a person. */
+    static final AgentIdentity IDENTITY = AgentIdentity.of("payments-agent", "payments").actingFor("alice@example.com");
+
+    /** The data source's name, which every audit event carries as its resource. */
+    static final String DATA_SOURCE_NAME = "payments-db";
+
+    private final DataSource db;
+    private final PrintStream out;
+    private final List<Step> steps = new ArrayList<>();
+
+    /** What the agent tried and what AgentGuard did with it. */
+    record Step(String intent, String sql, boolean ran, String result) {
+    }
+
+    /** One attempt of the agent: runs {@code sql} and describes what came back. */
+    @FunctionalInterface
+    private interface Attempt {
+        String run(String sql) throws SQLException;
+    }
+
+    private PaymentsAgent(DataSource db, PrintStream out) {
+        this.db = db;
+        this.out = out;
+    }
+
+    /** Runs the sample with the journal in {@code target/demo-journal} and its keys in {@code target/demo-keys}. */
+    public static void main(String[] args) {
+        if (args.length > 2 || (args.length > 0 && args[0].startsWith("-"))) {
+            System.err.println("usage: java -jar agentguard-sample.jar [JOURNAL_DIR [KEY_DIR]]"
+                    + " (defaults: target/demo-journal target/demo-keys)");
+            System.exit(2);
+        }
+        Path journalDir = Path.of(args.length > 0 ? args[0] : "target/demo-journal");
+        Path keyDir = Path.of(args.length > 1 ? args[1] : "target/demo-keys");
+        try {
+            run(journalDir, keyDir, System.out);
+        } catch (Exception e) {
+            System.err.println("payments-agent sample: " + (e.getMessage() != null ? e.getMessage() : e));
+            System.exit(2);
+        }
+    }
+
+    /**
+     * Sets up the database, the policy, a new signing key pair in {@code keyDir}
+     * ({@code checkpoint-signing.pem}, {@code checkpoint.pub}) and a new journal in
+     * {@code journalDir} (replacing an older one), lets the agent work, and prints to {@code out}
+     * what it tried, what AgentGuard did, and how to look at the journal.
+     *
+     * @throws IOException when {@code journalDir} exists but is not a journal, or a file cannot be written
+     */
+    public static void run(Path journalDir, Path keyDir, PrintStream out)
+            throws IOException, GeneralSecurityException, SQLException, PolicyFileException {
+        Policy policy = readPolicy();
+        removeOldJournal(journalDir);
+        KeyPair keys = replaceKeyPair(keyDir);
+
+        List<Step> steps;
+        long cardsLeft;
+        try (PaymentsDatabase database = PaymentsDatabase.create();
+             Journal journal = Journal.builder(journalDir).signer(CheckpointSigner.of(keys)).checkpointEvery(10).open()) {
+            // The operator wraps the pool; the agent gets this and nothing else. (Closing it would
+            // close the pool, which the database does at the end.)
+            GuardedDataSource guarded = GuardedDataSource.builder()
+                    .dataSource(database.pool())
+                    .name(DATA_SOURCE_NAME)
+                    .identity(IdentitySource.fixed(IDENTITY))
+                    .policy(policy)
+                    .journal(journal)
+                    .build();
+            out.println("AgentGuard sample: a payments support agent on cardholder data");
+            out.println("  agent     " + IDENTITY.agentId() + " (role payments), acting for " + IDENTITY.onBehalfOf());
+            long brands = PaymentsDatabase.CARDS.stream().map(PaymentsDatabase.Card::brand).distinct().count();
+            out.println("  database  " + DATA_SOURCE_NAME + ": H2 in memory through HikariCP, " + database.count("cards")
+                    + " cards (test PANs of " + brands + " brands), " + database.count("orders") + " orders");
+            out.println("  policy    " + policy.name() + " (" + POLICY_RESOURCE.substring(1) + "): "
+                    + policy.rules().size() + " rules, default " + policy.defaultEffect().fileName());
+            out.println();
+
+            PaymentsAgent agent = new PaymentsAgent(guarded, out);
+            agent.work();
+            steps = agent.steps;
+            cardsLeft = database.count("cards"); // asked through the pool: what really happened
+        }
+        printSummary(out, steps, cardsLeft, journalDir, keyDir);
+    }
+
+    /** The agent's shift, on one connection (one session in the journal). */
+    void work() throws SQLException {
+        try (Connection c = db.getConnection()) {
+            attempt(c, "look up the cards on file", "SELECT id, holder, pan, expiry FROM cards ORDER BY id", sql -> {
+                StringBuilder rows = new StringBuilder("allowed; the PANs come back masked:");
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                    while (rs.next()) {
+                        rows.append(String.format("%n       %d  %-18s %-17s %s",
+                                rs.getInt("id"), rs.getString("holder"), rs.getString("pan"), rs.getString("expiry")));
+                    }
+                }
+                return rows.toString();
+            });
+
+            attempt(c, "read the support note of order 2", "SELECT status, note FROM orders WHERE id = ?", sql -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setInt(1, 2);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return String.format("allowed; the card number in the note is masked:%n       %s  \"%s\"",
+                                rs.getString("status"), rs.getString("note"));
+                    }
+                }
+            });
+
+            attempt(c, "tidy up: delete the cards", "DELETE FROM cards", sql -> {
+                try (Statement s = c.createStatement()) {
+                    return "ran: " + s.executeUpdate(sql) + " rows deleted";
+                }
+            });
+
+            attempt(c, "check the CVVs", "SELECT cvv FROM cards", sql -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                    return "ran: CVVs read" + (rs.next() ? "" : " (none)");
+                }
+            });
+
+            attempt(c, "a harmless query with a second statement behind it", "SELECT 1; DROP TABLE cards", sql -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute(sql);
+                    return "ran";
+                }
+            });
+
+            attempt(c, "mark order 1 shipped", "UPDATE orders SET status = ? WHERE id = ?", sql -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, "shipped");
+                    ps.setInt(2, 1);
+                    int updated = ps.executeUpdate();
+                    return "allowed; " + updated + (updated == 1 ? " row" : " rows") + " updated";
+                }
+            });
+        }
+    }
+
+    /**
+     * Tries one thing. The agent states its purpose first (every later audit event carries it);
+     * a refusal by the policy is an ordinary {@code SQLException} to the agent, whose message
+     * names the rule. Any other error ends the run.
+     */
+    private void attempt(Connection c, String intent, String sql, Attempt work) throws SQLException {
+        c.setClientInfo(GuardedDataSource.CLIENT_INFO_INTENT, intent);
+        out.println((steps.size() + 1) + ". " + intent);
+        out.println("   " + sql);
+        Step step;
+        try {
+            step = new Step(intent, sql, true, work.run(sql));
+        } catch (PolicyViolationException e) {
+            step = new Step(intent, sql, false, "refused: " + e.getMessage());
+        }
+        steps.add(step);
+        out.println("   -> " + step.result());
+    }
+
+    private static void printSummary(PrintStream out, List<Step> steps, long cardsLeft, Path journalDir, Path keyDir)
+            throws IOException {
+        long ran = steps.stream().filter(Step::ran).count();
+        out.println();
+        out.println("Summary: " + steps.size() + " statements tried; " + ran + " ran, " + (steps.size() - ran)
+                + " were refused before reaching the database");
+        out.println("  (PolicyViolationException, SQLState " + PolicyViolationException.SQL_STATE
+                + "); the cards table still holds " + cardsLeft + " cards.");
+
+        List<AuditEvent> events;
+        try (JournalReader reader = JournalReader.open(journalDir)) {
+            events = reader.events(EventFilter.all());
+        }
+        long intents = events.stream().filter(e -> e.phase() == Phase.INTENT).count();
+        long denied = events.stream().filter(e -> e.phase() == Phase.INTENT && e.decision() == Decision.DENIED).count();
+        long outcomes = events.stream().filter(e -> e.phase() == Phase.OUTCOME).count();
+        Map<String, Long> masked = new LinkedHashMap<>();
+        for (AuditEvent e : events) {
+            e.counts().forEach((name, count) -> {
+                if (name.startsWith("masked.")) {
+                    masked.merge(name.substring("masked.".length()), count, Long::sum);
+                }
+            });
+        }
+        out.println("Journal: " + events.size() + " events: " + intents + " intents (" + denied + " denied), " + outcomes
+                + " outcomes, the journal's open and close;");
+        out.println("  values masked: " + (masked.isEmpty() ? "none" : masked.entrySet().stream()
+                .map(m -> m.getKey() + " " + m.getValue()).collect(Collectors.joining(", "))));
+        out.println("  journal      " + shown(journalDir));
+        out.println("  signed with  " + shown(keyDir.resolve("checkpoint-signing.pem"))
+                + " (a new key pair each run)");
+        out.println("Look at it:");
+        out.println("  bin/agentguard list " + shown(journalDir));
+        out.println("  bin/agentguard verify --public-key " + shown(keyDir.resolve("checkpoint.pub")) + " " + shown(journalDir));
+    }
+
+    /** {@code path} as the user would type it: relative to the working directory when inside it. */
+    private static String shown(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString() : absolute.toString();
+    }
+
+    private static Policy readPolicy() throws IOException, PolicyFileException {
+        try (InputStream in = PaymentsAgent.class.getResourceAsStream(POLICY_RESOURCE)) {
+            if (in == null) {
+                throw new IOException(POLICY_RESOURCE.substring(1) + " is not on the classpath; build the sample with "
+                        + "mvn -B -DskipTests package, which puts it into the jar");
+            }
+            return Policy.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), POLICY_RESOURCE.substring(1));
+        }
+    }
+
+    /** Writes a new Ed25519 key pair for the journal's checkpoints, replacing the last run's. */
+    private static KeyPair replaceKeyPair(Path keyDir) throws IOException, GeneralSecurityException {
+        Files.createDirectories(keyDir);
+        KeyPair keys = CheckpointSigner.generateKeyPair();
+        Path signing = keyDir.resolve("checkpoint-signing.pem");
+        Files.deleteIfExists(signing);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // The private key is readable by its owner only, from the moment the file exists.
+            Files.createFile(signing, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(signing, CheckpointSigner.privateKeyPemWithPublicKey(keys));
+        Files.writeString(keyDir.resolve("checkpoint.pub"), CheckpointSigner.publicKeyPem(keys.getPublic()));
+        return keys;
+    }
+
+    /**
+     * Deletes the previous run's journal, whose checkpoints the new key could not verify. Refuses
+     * a directory that holds anything but a journal, so a mistyped argument deletes nothing else.
+     */
+    private static void removeOldJournal(Path journalDir) throws IOException {
+        if (!Files.exists(journalDir)) {
+            return;
+        }
+        if (!Files.isDirectory(journalDir)) {
+            throw new IOException(journalDir + " is a file, not a journal directory; pass a directory for the journal");
+        }
+        boolean empty;
+        try (Stream<Path> entries = Files.list(journalDir)) {
+            empty = entries.findAny().isEmpty();
+        }
+        if (!empty && !Files.exists(journalDir.resolve("metadata.cq4t"))) {
+            throw new IOException(journalDir + " exists and is not an AgentGuard journal, so the sample does not replace "
+                    + "it; pass another directory, or remove it yourself");
+        }
+        try (Stream<Path> s = Files.walk(journalDir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
