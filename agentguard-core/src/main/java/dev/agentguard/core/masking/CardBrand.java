@@ -4,9 +4,10 @@ package dev.agentguard.core.masking;
  * Card brands by issuer identification number (IIN) range and PAN length, from the brands'
  * published ranges. A Luhn-valid number is only taken for a card number when a brand issues
  * that prefix at that length, so timestamps (epoch millis start with 1) and most order numbers
- * are left alone.
+ * are left alone. Name a brand to give it its own partial display
+ * ({@link MaskingRules.Builder#partialForBrand(CardBrand, int, int)}).
  */
-enum CardBrand {
+public enum CardBrand {
     VISA(lengths(13, 16, 19), 4, 4, 1),
     MASTERCARD(lengths(16), 51, 55, 2, 2221, 2720, 4),
     AMEX(lengths(15), 34, 34, 2, 37, 37, 2),
@@ -34,6 +35,29 @@ enum CardBrand {
     CardBrand(int lengthBits, int... ranges) {
         this.lengthBits = lengthBits;
         this.ranges = ranges;
+    }
+
+    /**
+     * The brand of the card number written in {@code [from, to)} of {@code text} (digits in any
+     * script, separators ignored), or null when no brand issues it.
+     */
+    static CardBrand of(CharSequence text, int from, int to) {
+        int count = 0;
+        int firstSix = 0;
+        for (int i = from; i < to; ) {
+            int v = Digits.valueAt(text, i);
+            if (v >= 0) {
+                if (count < 6) {
+                    firstSix = firstSix * 10 + v;
+                }
+                count++;
+            }
+            i += Digits.widthAt(text, i);
+        }
+        if (count < 6 || count > 19) {
+            return null;
+        }
+        return of(firstSix, count);
     }
 
     /** The brand issuing PANs of {@code length} digits starting with {@code firstSix}, or null. */

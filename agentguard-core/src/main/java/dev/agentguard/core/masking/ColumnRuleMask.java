@@ -8,16 +8,14 @@ final class ColumnRuleMask implements ColumnMask {
     private final ColumnRule rule;
     private final ColumnPattern pattern;
     private final String ruleId;
-    private final int keepFirst;
-    private final int keepLast;
+    private final PartialDisplay partial;
     private final KeyedHash hash;
 
-    ColumnRuleMask(ColumnRule rule, int keepFirst, int keepLast, KeyedHash hash) {
+    ColumnRuleMask(ColumnRule rule, PartialDisplay partial, KeyedHash hash) {
         this.rule = rule;
         this.pattern = ColumnPattern.parse(rule.pattern());
         this.ruleId = rule.ruleId();
-        this.keepFirst = keepFirst;
-        this.keepLast = keepLast;
+        this.partial = partial;
         this.hash = hash;
     }
 
@@ -44,7 +42,7 @@ final class ColumnRuleMask implements ColumnMask {
             case REDACT:
                 return REDACTED;
             case PARTIAL:
-                return partial(raw, keepFirst, keepLast);
+                return partial(raw, partial.keepFirst(raw, 0, raw.length()), partial.keepLast(raw, 0, raw.length()));
             case KEYED_HASH:
                 return hash.render(raw);
             case NULL:

@@ -52,11 +52,13 @@ public final class Masker {
     private final List<String> detectorNames;
     private final int keepFirst;
     private final int keepLast;
+    private final PartialDisplay partial;
     private final KeyedHash hash;
 
     Masker(MaskingRules rules) {
         this.keepFirst = rules.partialKeepFirst();
         this.keepLast = rules.partialKeepLast();
+        this.partial = rules.partialDisplay();
         this.hash = rules.hashKey() == null ? null : new KeyedHash(rules.hashKey());
         List<Slot> slotList = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class Masker {
         List<ColumnRule> columnRules = rules.columnRules();
         this.columnMasks = new ColumnRuleMask[columnRules.size()];
         for (int i = 0; i < columnMasks.length; i++) {
-            columnMasks[i] = new ColumnRuleMask(columnRules.get(i), keepFirst, keepLast, hash);
+            columnMasks[i] = new ColumnRuleMask(columnRules.get(i), partial, hash);
         }
     }
 
@@ -326,7 +328,8 @@ public final class Masker {
         private void appendPartial(String text, int start, int end, Masker m, StringBuilder out) {
             switch (kind) {
                 case PAN:
-                    PanDetector.appendPartial(text, start, end, m.keepFirst, m.keepLast, out);
+                    PanDetector.appendPartial(text, start, end, m.partial.keepFirst(text, start, end),
+                            m.partial.keepLast(text, start, end), out);
                     return;
                 case CVV:
                     CvvDetector.appendPartial(text, start, end, out);

@@ -29,6 +29,8 @@ public final class MaskingRules {
     public static final int MAX_KEEP_FIRST = 6;
     /** Default for {@link Builder#partialKeepLast(int)}: PCI DSS allows at most the last 4 digits. */
     public static final int MAX_KEEP_LAST = 4;
+    /** Most leading digits {@link Builder#partialForBrand} may keep (8-digit BINs). */
+    public static final int MAX_KEEP_FIRST_FOR_BRAND = 8;
 
     private static final MaskingRules DEFAULTS = builder().build();
 
@@ -37,6 +39,7 @@ public final class MaskingRules {
     private final List<Detector> detectors;
     private final int keepFirst;
     private final int keepLast;
+    private final Map<CardBrand, int[]> keepByBrand;
     private final MaskingKey hashKey;
     private final Masker masker;
 
@@ -55,6 +58,7 @@ public final class MaskingRules {
         this.detectorStrategies = Collections.unmodifiableMap(strategies);
         this.keepFirst = b.keepFirst;
         this.keepLast = b.keepLast;
+        this.keepByBrand = Collections.unmodifiableMap(new java.util.EnumMap<>(b.keepByBrand));
         this.hashKey = b.hashKey;
         this.masker = new Masker(this);
     }
@@ -87,6 +91,7 @@ public final class MaskingRules {
         }
         b.keepFirst = keepFirst;
         b.keepLast = keepLast;
+        b.keepByBrand.putAll(keepByBrand);
         b.hashKey = hashKey;
         return b;
     }
@@ -120,6 +125,22 @@ public final class MaskingRules {
         return keepLast;
     }
 
+    /** How many leading digits {@link MaskStrategy#PARTIAL} keeps of a card number of {@code brand}. */
+    public int partialKeepFirst(CardBrand brand) {
+        int[] setting = keepByBrand.get(brand);
+        return setting == null ? keepFirst : setting[0];
+    }
+
+    /** How many trailing digits {@link MaskStrategy#PARTIAL} keeps of a card number of {@code brand}. */
+    public int partialKeepLast(CardBrand brand) {
+        int[] setting = keepByBrand.get(brand);
+        return setting == null ? keepLast : setting[1];
+    }
+
+    PartialDisplay partialDisplay() {
+        return new PartialDisplay(keepFirst, keepLast, keepByBrand);
+    }
+
     /** Whether a {@link MaskingKey} is configured (the key itself is never exposed). */
     public boolean hasHashKey() {
         return hashKey != null;
@@ -134,6 +155,8 @@ public final class MaskingRules {
         return "MaskingRules[columns=" + columnRules.stream()
                 .map(r -> r.pattern() + "=" + r.strategy()).collect(Collectors.joining(", ", "[", "]"))
                 + ", detectors=" + detectorStrategies + ", partial=" + keepFirst + "/" + keepLast
+                + keepByBrand.entrySet().stream().map(e -> " " + e.getKey() + "=" + e.getValue()[0] + "/" + e.getValue()[1])
+                        .collect(Collectors.joining())
                 + ", hashKey=" + (hashKey == null ? "none" : "set") + "]";
     }
 
@@ -146,6 +169,7 @@ public final class MaskingRules {
         private final Map<String, MaskStrategy> strategies = new LinkedHashMap<>();
         private int keepFirst = MAX_KEEP_FIRST;
         private int keepLast = MAX_KEEP_LAST;
+        private final Map<CardBrand, int[]> keepByBrand = new java.util.EnumMap<>(CardBrand.class);
         private MaskingKey hashKey;
 
         private Builder() {
@@ -249,6 +273,31 @@ public final class MaskingRules {
                         + MAX_KEEP_FIRST + ": PCI DSS 3.4.1 allows showing at most the first 6 digits of a PAN");
             }
             this.keepFirst = digits;
+            return this;
+        }
+
+        /**
+         * Partial display for one card brand, where the brand's rules differ from the default:
+         * for example the first 8 digits of 16-digit PANs with 8-digit BINs (PCI SSC FAQ 1091), or
+         * only the last 4 for a brand whose acquirer asks for it. Leading digits 0 to
+         * {@value #MAX_KEEP_FIRST_FOR_BRAND}, trailing 0 to {@value #MAX_KEEP_LAST}; digits beyond the
+         * sixth are shown only where at least 4 stay hidden (8 + 4 of a 16-digit PAN, 6 + 4 of a
+         * 13-digit one).
+         *
+         * @throws IllegalArgumentException outside those ranges
+         */
+        public Builder partialForBrand(CardBrand brand, int keepFirst, int keepLast) {
+            Objects.requireNonNull(brand, "brand");
+            if (keepFirst < 0 || keepFirst > MAX_KEEP_FIRST_FOR_BRAND) {
+                throw new IllegalArgumentException("partial keepFirst for " + brand + " is " + keepFirst
+                        + ", allowed are 0 to " + MAX_KEEP_FIRST_FOR_BRAND
+                        + ": a brand's BIN rules allow showing at most the first 8 digits");
+            }
+            if (keepLast < 0 || keepLast > MAX_KEEP_LAST) {
+                throw new IllegalArgumentException("partial keepLast for " + brand + " is " + keepLast
+                        + ", allowed are 0 to " + MAX_KEEP_LAST + ": PCI DSS 3.4.1 allows showing at most the last 4 digits");
+            }
+            keepByBrand.put(brand, new int[] {keepFirst, keepLast});
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.agentguard.core.action.StatementKind;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.masking.MaskStrategy;
 import dev.agentguard.core.masking.MaskingKey;
+import dev.agentguard.core.masking.CardBrand;
 import dev.agentguard.core.masking.MaskingRules;
 import dev.agentguard.core.policy.YamlTree.Key;
 import dev.agentguard.core.policy.YamlTree.ListNode;
@@ -54,7 +55,8 @@ final class PolicyFileReader {
     private static final List<String> SQL_KEYS = List.of("kinds", "tables", "tablesRead", "tablesWritten", "columns",
             "functions", "dangerousForms", "whereMissing", "multiStatement", "dangerous");
     private static final List<String> MASKING_KEYS = List.of("hashKeyEnv", "partial", "columns", "detectors");
-    private static final List<String> PARTIAL_KEYS = List.of("keepFirst", "keepLast");
+    private static final List<String> PARTIAL_KEYS = List.of("keepFirst", "keepLast", "brands");
+    private static final List<String> BRAND_PARTIAL_KEYS = List.of("keepFirst", "keepLast");
     private static final List<String> COLUMN_RULE_KEYS = List.of("match", "strategy");
     private static final List<String> EXPECT_KEYS = List.of("name", "agent", "sql", "intent", "effect", "rule");
     private static final List<String> EXPECT_AGENT_KEYS = List.of("id", "roles", "scopes", "onBehalfOf");
@@ -354,6 +356,39 @@ final class PolicyFileReader {
 
     // ---------------------------------------------------------------- masking
 
+    /** masking.partial.brands: { amex: { keepFirst: 6, keepLast: 4 }, … }; unset values take the defaults. */
+    private void brandPartials(Node node, MaskingRules.Builder b, int defaultFirst, int defaultLast)
+            throws PolicyFileException {
+        String names = java.util.Arrays.stream(CardBrand.values()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.joining(", "));
+        MapNode bm = mapping(node, "masking.partial.brands", "a mapping such as { visa: { keepFirst: 8, keepLast: 4 } }");
+        for (Map.Entry<String, Node> e : bm.values.entrySet()) {
+            CardBrand brand = null;
+            for (CardBrand c : CardBrand.values()) {
+                if (c.name().equalsIgnoreCase(e.getKey())) {
+                    brand = c;
+                }
+            }
+            if (brand == null) {
+                Key key = bm.keys.get(e.getKey());
+                throw new PolicyFileException(source, key.line(), key.column(), "unknown card brand \"" + e.getKey()
+                        + "\" in masking.partial.brands; known brands: " + names);
+            }
+            String where = "masking.partial.brands." + e.getKey();
+            MapNode one = mapping(e.getValue(), where, "a mapping such as { keepFirst: 6, keepLast: 4 }");
+            checkKeys(one, where, BRAND_PARTIAL_KEYS);
+            Node first = one.values.get("keepFirst");
+            Node last = one.values.get("keepLast");
+            int f = first == null ? defaultFirst : (int) Math.min(Integer.MAX_VALUE, nonNegative(first, "keepFirst"));
+            int l = last == null ? defaultLast : (int) Math.min(Integer.MAX_VALUE, nonNegative(last, "keepLast"));
+            try {
+                b.partialForBrand(brand, f, l);
+            } catch (IllegalArgumentException ex) {
+                throw fail(first != null ? first : last != null ? last : one, ex.getMessage());
+            }
+        }
+    }
+
     private MaskingRules masking(Node node) throws PolicyFileException {
         MapNode m = mapping(node, "masking", "a mapping with " + String.join(", ", MASKING_KEYS));
         checkKeys(m, "masking", MASKING_KEYS);
@@ -381,6 +416,12 @@ final class PolicyFileReader {
                 } catch (IllegalArgumentException e) {
                     throw fail(last, e.getMessage());
                 }
+            }
+            Node brands = pm.values.get("brands");
+            if (brands != null) {
+                brandPartials(brands, b, first == null ? MaskingRules.MAX_KEEP_FIRST : (int) Math.min(Integer.MAX_VALUE,
+                        nonNegative(first, "keepFirst")), last == null ? MaskingRules.MAX_KEEP_LAST
+                        : (int) Math.min(Integer.MAX_VALUE, nonNegative(last, "keepLast")));
             }
         }
 

@@ -115,6 +115,33 @@ class MaskingRulesTest {
     }
 
     @Test
+    void showsEachBrandAsItsRulesAllow() {
+        Masker m = MaskingRules.builder().column("*.cards.pan", MaskStrategy.PARTIAL)
+                .partialForBrand(CardBrand.VISA, 8, 4).partialForBrand(CardBrand.AMEX, 0, 4).build().masker();
+
+        assertEquals("41111111****1111", m.columnMask("public", "cards", "pan").mask("4111111111111111"),
+                "8 + 4 of a 16-digit Visa with an 8-digit BIN");
+        assertEquals("***********0005", m.columnMask("public", "cards", "pan").mask("378282246310005"), "Amex: last 4 only");
+        assertEquals("555555******4444", m.columnMask("public", "cards", "pan").mask("5555555555554444"),
+                "other brands keep the default 6 + 4");
+        assertEquals("card 4111 1111 **** 1111 and **** ****** *0005",
+                m.maskText("card 4111 1111 1111 1111 and 3782 822463 10005", null), "the PAN detector follows the brand too");
+        assertEquals("422222***2222", m.columnMask(null, "cards", "pan").mask("4222222222222"),
+                "beyond 6 only where 4 stay hidden: a 13-digit Visa shows 6 + 4");
+    }
+
+    @Test
+    void rejectsBrandPartialLimitsBeyondTheBrandRules() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MaskingRules.builder().partialForBrand(CardBrand.VISA, 9, 4));
+        assertEquals("partial keepFirst for VISA is 9, allowed are 0 to 8: a brand's BIN rules allow showing at most the "
+                + "first 8 digits", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MaskingRules.builder().partialForBrand(CardBrand.JCB, 6, 5));
+        assertEquals("partial keepLast for JCB is 5, allowed are 0 to 4: PCI DSS 3.4.1 allows showing at most the last 4"
+                + " digits", e.getMessage());
+    }
+
+    @Test
     void rejectsCustomDetectorsWithBadOrTakenNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MaskingRules.builder().detector(named("Phone"), MaskStrategy.REDACT));

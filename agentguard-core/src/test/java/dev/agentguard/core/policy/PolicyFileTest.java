@@ -426,6 +426,30 @@ class PolicyFileTest {
         }
 
         @Test
+        void readsPartialDisplayPerBrand() throws Exception {
+            Policy p = parse(lines("policy: p", "default: deny", "masking:",
+                    "  partial:",
+                    "    keepFirst: 6",
+                    "    brands: { visa: { keepFirst: 8 }, AMEX: { keepFirst: 0, keepLast: 4 } }"));
+
+            assertEquals(8, p.masking().partialKeepFirst(dev.agentguard.core.masking.CardBrand.VISA));
+            assertEquals(4, p.masking().partialKeepLast(dev.agentguard.core.masking.CardBrand.VISA));
+            assertEquals(0, p.masking().partialKeepFirst(dev.agentguard.core.masking.CardBrand.AMEX));
+            assertEquals(6, p.masking().partialKeepFirst(dev.agentguard.core.masking.CardBrand.JCB));
+        }
+
+        @Test
+        void rejectsAnUnknownBrandAndLimitsBeyondItsRules() {
+            assertEquals("policy.yaml:5:15: unknown card brand \"visaa\" in masking.partial.brands; known brands: visa, "
+                    + "mastercard, amex, discover, jcb, diners, unionpay, maestro, mir, rupay, dankort, troy, verve, "
+                    + "interpayment", error(lines("policy: p", "default: deny", "masking:", "  partial:",
+                    "    brands: { visaa: { keepFirst: 8 } }")).getMessage());
+            assertEquals("policy.yaml:5:34: partial keepFirst for VISA is 9, allowed are 0 to 8: a brand's BIN rules "
+                    + "allow showing at most the first 8 digits", error(lines("policy: p", "default: deny", "masking:",
+                    "  partial:", "    brands: { visa: { keepFirst: 9 } }")).getMessage());
+        }
+
+        @Test
         void rejectsKeyedHashWithoutAKey() {
             assertEquals("policy.yaml:4:3: masking strategy KEYED_HASH is used by detector \"email\" but no hash key is "
                     + "set: set hashKey (e.g. from an environment variable holding `openssl rand -base64 32`) or use "
