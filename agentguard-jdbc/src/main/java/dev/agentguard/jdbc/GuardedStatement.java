@@ -1,17 +1,21 @@
 package dev.agentguard.jdbc;
 
+import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.guard.Permit;
 import dev.agentguard.jdbc.sql.AnalyzedSql;
 
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A statement whose every SQL string goes through the guard. Each run is one
@@ -577,7 +581,12 @@ class GuardedStatement implements Statement {
         return more;
     }
 
-    /** Generated keys are masked like any result (by the detectors and the driver's column names). */
+    /**
+     * Generated keys are a read of the written rows: the agent can name any columns
+     * ({@code executeUpdate(sql, new String[] {"cvv"})}, or PostgreSQL's {@code RETURNING *} for
+     * {@code RETURN_GENERATED_KEYS}), so they are decided like a SELECT of those columns from the
+     * tables written, then masked like any result (by the detectors and the driver's column names).
+     */
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         ensureOpen();
@@ -587,12 +596,57 @@ class GuardedStatement implements Statement {
         }
         ResultMasking masking;
         try {
-            masking = ResultMasking.forQuery(gate.masker(), null, raw.getMetaData(), 0, null);
+            ResultSetMetaData md = raw.getMetaData();
+            checkGeneratedKeysRead(md);
+            masking = ResultMasking.forQuery(gate.masker(), null, md, 0, null);
         } catch (SQLException | RuntimeException e) {
             raw.close();
             throw gate.errors().forAgent(e, null);
         }
         return new GuardedResultSet(raw, this, masking);
+    }
+
+    /**
+     * Refuses (and journals) generated keys the policy would not let the agent SELECT: one
+     * statement reading every key column from the tables the driver names and the last run wrote.
+     */
+    private void checkGeneratedKeysRead(ResultSetMetaData md) throws SQLException {
+        int n = md.getColumnCount();
+        if (n == 0) {
+            return;
+        }
+        Set<String> tables = new LinkedHashSet<>();
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 1; i <= n; i++) {
+            String column = md.getColumnName(i);
+            sql.append(i > 1 ? ", " : "").append(quoted(column == null || column.isBlank() ? md.getColumnLabel(i) : column));
+            String table = md.getTableName(i);
+            if (table != null && !table.isBlank()) {
+                String schema = md.getSchemaName(i);
+                tables.add(schema == null || schema.isBlank() ? quoted(table) : quoted(schema) + "." + quoted(table));
+            }
+        }
+        if (last != null) {
+            for (SqlStatement statement : last.sql().analyzed().action().statements()) {
+                for (String written : statement.tablesWritten()) {
+                    StringBuilder name = new StringBuilder();
+                    for (String part : written.split("\\.")) {
+                        name.append(name.isEmpty() ? "" : ".").append(quoted(part));
+                    }
+                    tables.add(name.toString());
+                }
+            }
+        }
+        if (!tables.isEmpty()) {
+            sql.append(" FROM ").append(String.join(", ", tables));
+        }
+        gate.checkAtPrepare(connection.session(), gate.analyse(sql.toString()));
+    }
+
+    /** A name as SQL text: as it is when a plain identifier (which the policy reads case-insensitively), else quoted. */
+    private static String quoted(String name) {
+        String n = String.valueOf(name);
+        return n.matches("[A-Za-z_][A-Za-z0-9_]*") ? n : "\"" + n.replace("\"", "\"\"") + "\"";
     }
 
     @Override

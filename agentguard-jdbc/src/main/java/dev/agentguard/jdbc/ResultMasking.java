@@ -112,6 +112,7 @@ final class ResultMasking {
         boolean[] json = new boolean[n + 1];
         boolean[] numeric = new boolean[n + 1];
         boolean[] tableKnown = new boolean[n + 1];
+        ColumnMask[] traced = new ColumnMask[n + 1];
         Method[] base = BASE_NAMES.get(md.getClass());
         for (int i = 1; i <= n; i++) {
             String column = blankToNull(md.getColumnName(i));
@@ -135,6 +136,9 @@ final class ResultMasking {
                 }
             }
             tableKnown[i] = table != null;
+            if (table != null && names[i] != null) {
+                traced[i] = masks[i];
+            }
         }
         List<ResultColumn> items = sql == null ? List.of() : sql.resultColumns();
         if (!items.isEmpty()) {
@@ -142,6 +146,7 @@ final class ResultMasking {
         } else if (sql != null) {
             maskUnknownOrigins(masker, sql, tableKnown, masks);
         }
+        redactUntracedPartialMasks(masks, traced);
         return new ResultMasking(masker, masks, labels, json, numeric, rowLimit, onClose == null ? NO_LISTENER : onClose);
     }
 
@@ -168,6 +173,37 @@ final class ResultMasking {
                     masks[i] = stricter(masks[i], masker.columnMask(blankToNull(schema), blankToNull(table), null));
                 }
             }
+        }
+    }
+
+    /**
+     * A rule that shows part of a value (partial) or an equality-preserving form of it (keyed
+     * hash) is safe on the stored value only: on a value computed from it, the query chooses which
+     * characters land in the shown part ({@code 'abcdefgh' || substring(pan, 7, 4)} shows hidden
+     * PAN digits) or hashes a guessable fragment. So such a rule stays only where the driver
+     * traces the column to the table column the rule is about; anywhere else the value is redacted.
+     */
+    private static void redactUntracedPartialMasks(ColumnMask[] masks, ColumnMask[] traced) {
+        for (int i = 1; i < masks.length; i++) {
+            ColumnMask mask = masks[i];
+            if (mask != null && mask != traced[i]
+                    && (mask.strategy() == MaskStrategy.PARTIAL || mask.strategy() == MaskStrategy.KEYED_HASH)) {
+                masks[i] = new Redaction(mask.ruleId());
+            }
+        }
+    }
+
+    /** A column rule's partial or keyed hash turned into a redaction, for a value the driver cannot trace. */
+    private record Redaction(String ruleId) implements ColumnMask {
+
+        @Override
+        public MaskStrategy strategy() {
+            return MaskStrategy.REDACT;
+        }
+
+        @Override
+        public String mask(String raw) {
+            return raw == null ? null : "[REDACTED]";
         }
     }
 

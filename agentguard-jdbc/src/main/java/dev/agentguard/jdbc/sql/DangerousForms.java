@@ -24,7 +24,9 @@ final class DangerousForms {
             "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "cursor_to_xml",
             "cursor_to_xmlschema", "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
             "schema_to_xml", "schema_to_xmlschema", "schema_to_xml_and_xmlschema", "database_to_xml",
-            "database_to_xmlschema", "database_to_xml_and_xmlschema", "ts_stat",
+            "database_to_xmlschema", "database_to_xml_and_xmlschema", "ts_stat", "ts_rewrite", "connectby",
+            // PostgreSQL: large objects, data outside every table, read and written through SELECT
+            "loread", "lowrite",
             // MySQL / MariaDB
             "load_file", "sleep", "benchmark", "sys_exec", "sys_eval",
             // SQL Server
@@ -35,8 +37,9 @@ final class DangerousForms {
             // SQLite
             "load_extension", "readfile", "writefile", "fts3_tokenizer");
 
-    /** Families recognised by prefix: dblink_exec, pg_ls_waldir, xp_dirtree, pg_file_write… */
-    private static final List<String> FUNCTION_PREFIXES = List.of("dblink", "pg_ls_", "pg_read_", "pg_file_", "xp_");
+    /** Families recognised by prefix: dblink_exec, pg_ls_waldir, xp_dirtree, pg_file_write, lo_unlink, crosstab3… */
+    private static final List<String> FUNCTION_PREFIXES = List.of("dblink", "pg_ls_", "pg_read_", "pg_file_", "xp_",
+            "lo_", "crosstab");
 
     /** Oracle packages whose every member reaches files, the network or the scheduler. */
     private static final Set<String> PACKAGES = Set.of(
