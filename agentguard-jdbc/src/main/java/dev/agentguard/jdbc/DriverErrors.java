@@ -79,11 +79,23 @@ final class DriverErrors {
 
     /** The masked copy of a warning chain, or null. */
     SQLWarning forAgent(SQLWarning warning) {
+        return forAgent(warning, null);
+    }
+
+    /**
+     * Copies of the warnings for the agent, masked; like errors, their text is withheld (only the
+     * SQLState kept) when {@code sql} touches a masked column, since a database may quote the value.
+     */
+    SQLWarning forAgent(SQLWarning warning, CheckedSql sql) {
+        boolean withhold = warning != null && sql != null && touchesMaskedColumns(sql);
         SQLWarning first = null;
         SQLWarning last = null;
         SQLWarning w = warning;
         for (int i = 0; w != null && i < 64; i++, w = w.getNextWarning()) {
-            SQLWarning copy = new SQLWarning(mask(w.getMessage()), w.getSQLState(), w.getErrorCode());
+            SQLWarning copy = new SQLWarning(withhold ? "the database warned (SQLState " + w.getSQLState()
+                    + ", vendor code " + w.getErrorCode() + "); its message is withheld because the statement touches "
+                    + "masked columns, whose values database messages can echo" : mask(w.getMessage()),
+                    w.getSQLState(), w.getErrorCode());
             if (first == null) {
                 first = copy;
             } else {

@@ -598,7 +598,8 @@ class GuardedStatement implements Statement {
         try {
             ResultSetMetaData md = raw.getMetaData();
             checkGeneratedKeysRead(md);
-            masking = ResultMasking.forQuery(gate.masker(), null, md, 0, null);
+            // The policy's row limit holds for keys too: RETURNING * of a many-row update is a read.
+            masking = ResultMasking.forQuery(gate.masker(), null, md, last == null ? 0 : last.rowLimit(), null);
         } catch (SQLException | RuntimeException e) {
             raw.close();
             throw gate.errors().forAgent(e, null);
@@ -770,7 +771,7 @@ class GuardedStatement implements Statement {
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
-        return gate.errors().forAgent(delegate.getWarnings());
+        return gate.errors().forAgent(delegate.getWarnings(), last == null ? null : last.sql());
     }
 
     @Override

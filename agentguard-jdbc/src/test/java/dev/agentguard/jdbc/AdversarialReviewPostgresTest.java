@@ -69,6 +69,22 @@ class AdversarialReviewPostgresTest {
     }
 
     @Test
+    void withholdsAWarningThatCouldEchoAMaskedValue() throws Exception {
+        try (Connection raw = db.pool().getConnection(); Statement s = raw.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION noisy(t text) RETURNS text AS $$ BEGIN RAISE WARNING 'value %', t; "
+                    + "RETURN 'x'; END $$ LANGUAGE plpgsql");
+        }
+        try (Connection c = guarded.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT noisy(pan) FROM cards WHERE id = 1")) {
+                assertTrue(rs.next());
+            }
+            java.sql.SQLWarning w = s.getWarnings();
+            assertEquals("the database warned (SQLState 01000, vendor code 0); its message is withheld because the "
+                    + "statement touches masked columns, whose values database messages can echo", w.getMessage());
+        }
+    }
+
+    @Test
     void generatedKeysOfAnUpdateDoNotReturnTheCvvThroughReturningStar() throws Exception {
         try (Connection c = guarded.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE cards SET holder = 'Ada King' WHERE id = 1", Statement.RETURN_GENERATED_KEYS);

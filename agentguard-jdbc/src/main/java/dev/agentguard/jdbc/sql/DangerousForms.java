@@ -59,6 +59,8 @@ final class DangerousForms {
             "session_replication_role", "row_security", "default_transaction_read_only", "transaction_read_only",
             "allow_system_table_mods", "lo_compat_privileges", "java_object_serializer", "builtin_alias_override",
             "referential_integrity", "sql_log_bin", "global",
+            // H2's compatibility mode changes how identifiers and literals are read
+            "mode",
             // backslash escapes in plain strings would change where literals end for the analysis
             "standard_conforming_strings", "backslash_quote");
 

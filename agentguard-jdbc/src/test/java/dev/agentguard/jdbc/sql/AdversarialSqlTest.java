@@ -54,4 +54,13 @@ class AdversarialSqlTest {
         assertEquals(StatementKind.SELECT, statement.kind());
         assertEquals(true, statement.dangerousForms().contains(form), sql + " -> " + statement.dangerousForms());
     }
+
+    @org.junit.jupiter.api.Test
+    void takesH2sCompatibilityModeForADangerousSetting() {
+        SqlAnalyzer h2 = SqlAnalyzer.builder().dialect(SqlDialect.H2).build();
+        SqlStatement statement = h2.analyze("SET MODE MySQL").action().statements().get(0);
+
+        assertEquals(StatementKind.SET, statement.kind());
+        assertEquals(Set.of("set mode"), statement.dangerousForms());
+    }
 }
