@@ -6,6 +6,10 @@ import java.util.Objects;
  * Where a channel gets the verified identity of the agent making a call. Called on every
  * statement, request or command, so implementations verify a credential once and answer
  * from memory afterwards (no network call and no signature check per call).
+ *
+ * <p>Implementations: {@link #fixed(AgentIdentity)}; {@link TokenIdentitySource} for OIDC/OAuth
+ * tokens; {@link AgentContext#currentOr(IdentitySource)} and {@link AgentContext#required()} for
+ * identities bound per call.
  */
 @FunctionalInterface
 public interface IdentitySource {
