@@ -3,6 +3,7 @@ package dev.agentguard.jdbc;
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.core.approval.Approver;
 import dev.agentguard.core.guard.Guard;
+import dev.agentguard.core.identity.AgentContext;
 import dev.agentguard.core.identity.IdentitySource;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.jdbc.sql.SqlAnalyzer;
@@ -282,7 +283,10 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
-        /** Where the verified identity of the agent asking for a connection comes from. Required. */
+        /**
+         * Where the verified identity of the agent asking for a connection comes from. Required.
+         * An identity bound on the calling thread with {@link AgentContext#bind} wins over it.
+         */
         public Builder identity(IdentitySource identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
             return this;
@@ -374,7 +378,10 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
                 effectiveGuard = builder.build();
             }
             // Without a configured analyzer, the first connection picks the dialect (SqlGate.learnDialect).
-            return new GuardedDataSource(dataSource, new SqlGate(effectiveGuard, analyzer, identity, name, effectiveClock));
+            // An identity bound on the calling thread (AgentContext.bind) wins over the data source's own source:
+            // one pool can serve several agents of a multi-agent JVM, each under its own identity.
+            return new GuardedDataSource(dataSource, new SqlGate(effectiveGuard, analyzer, AgentContext.currentOr(identity),
+                    name, effectiveClock));
         }
     }
 }
