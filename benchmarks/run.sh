@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Runs the AgentGuard journal benchmarks and writes JMH's JSON (and the console log) to
-# benchmarks/results/. Meant for a quiet 2-core machine; a full run takes about 10 minutes.
+# Runs the AgentGuard benchmarks and writes JMH's JSON (and the console log) to
+# benchmarks/results/. Meant for a quiet 2-core machine; a full run takes about 25 minutes.
 #
-#   bash benchmarks/run.sh                      # everything, full settings
+#   bash benchmarks/run.sh                      # both suites, each with its own settings
+#   bash benchmarks/run.sh journal              # the journal suite only (about 5 minutes)
+#   bash benchmarks/run.sh jdbc                 # the JDBC suite only (about 18 minutes)
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
+#   bash benchmarks/run.sh 'JdbcBenchmark.preparedSelectByPk' -p backend=stub   # any JMH arguments
 #   JMH_OPTS='-f 1 -wi 1 -w 1s -i 1 -r 1s' bash benchmarks/run.sh   # a quick smoke run
 #
-# JMH_OPTS replaces the run settings; RESULTS_NAME names the output files (default: a
-# timestamp); AGENTGUARD_BENCH_DIR puts the scratch journals on another disk (default: /tmp).
+# JMH_OPTS replaces the run settings; RESULTS_NAME names the output files (default: the suite
+# and a timestamp; with both suites, the suite is appended); AGENTGUARD_BENCH_DIR puts the
+# scratch journals on another disk (default: /tmp).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,18 +23,61 @@ if [[ ! -f "$jar" ]]; then
   echo "building $jar"
   (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
 fi
-
-# 1 fork, 3 x 2 s warm-up, 5 x 3 s measurement: about 25 s per benchmark, 13 benchmarks.
-# -prof gc adds allocation per operation (gc.alloc.rate.norm), which is what the
-# "no allocation on the append path" claim rests on.
-opts=${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 3s}
-name=${RESULTS_NAME:-journal-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
-# shellcheck disable=SC2206 # word splitting of the options is intended
-cmd=(java -jar "$jar" $opts -prof gc -rf json -rff "$results/$name.json" "$@")
+# The journal suite: 1 fork, 3 x 2 s warm-up, 5 x 3 s measurement, about 25 s per benchmark,
+# 13 benchmarks.
+journal_regex='^dev\.agentguard\.benchmarks\.Journal'
+journal_opts='-f 1 -wi 3 -w 2s -i 5 -r 3s'
+# The JDBC suite: 1 fork, 6 x 2 s warm-up (the guarded path is a lot of code for the JIT, and
+# its first iterations run several times slower), 5 x 2 s measurement, about 25 s per benchmark,
+# 38 benchmarks (JdbcBenchmark: 4 cases x 2 back ends x 4 libraries; GuardStepsBenchmark: 6).
+jdbc_regex='^dev\.agentguard\.benchmarks\.jdbc\.'
+jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
+
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1)"
-echo "command: ${cmd[*]}"
-echo "log:     $results/$name.txt"
-"${cmd[@]}" 2>&1 | tee "$results/$name.txt"
-echo "results: $results/$name.json"
+
+# run NAME DEFAULT_OPTS JMH_ARGS...: one JMH run; -prof gc adds allocation per operation
+# (gc.alloc.rate.norm), which the allocation claims and targets rest on.
+run() {
+  local name=$1 default_opts=$2
+  shift 2
+  local opts=${JMH_OPTS:-$default_opts}
+  # shellcheck disable=SC2206 # word splitting of the options is intended
+  local cmd=(java -jar "$jar" $opts -prof gc -rf json -rff "$results/$name.json" "$@")
+  echo "command: ${cmd[*]}"
+  echo "log:     $results/$name.txt"
+  "${cmd[@]}" 2>&1 | tee "$results/$name.txt"
+  echo "results: $results/$name.json"
+}
+
+suite=${1:-all}
+if [[ $# -gt 0 ]]; then
+  shift
+fi
+case "$suite" in
+  all)
+    if [[ -n ${RESULTS_NAME:-} ]]; then
+      journal_name="$RESULTS_NAME-journal" jdbc_name="$RESULTS_NAME-jdbc"
+    else
+      journal_name="journal-$stamp" jdbc_name="jdbc-$stamp"
+    fi
+    run "$journal_name" "$journal_opts" "$journal_regex" "$@"
+    run "$jdbc_name" "$jdbc_opts" "$jdbc_regex" "$@"
+    ;;
+  journal)
+    run "${RESULTS_NAME:-journal-$stamp}" "$journal_opts" "$journal_regex" "$@"
+    ;;
+  jdbc)
+    run "${RESULTS_NAME:-jdbc-$stamp}" "$jdbc_opts" "$jdbc_regex" "$@"
+    ;;
+  *)
+    # A regex (and any JMH arguments): the JDBC settings for JDBC benchmarks, else the journal's.
+    if [[ $suite =~ [Jj]dbc|GuardSteps ]]; then
+      run "${RESULTS_NAME:-jdbc-$stamp}" "$jdbc_opts" "$suite" "$@"
+    else
+      run "${RESULTS_NAME:-journal-$stamp}" "$journal_opts" "$suite" "$@"
+    fi
+    ;;
+esac

@@ -20,15 +20,17 @@ import java.util.stream.Stream;
  * the journal records its directory in its {@code journal.open} event, and a 19-digit number
  * that happens to pass the Luhn check is masked by the journal's card-number safety net, with a
  * warning in the benchmark log.
+ *
+ * <p>Public for the benchmarks in sub-packages ({@code jdbc}).
  */
-final class ScratchDirectory implements AutoCloseable {
+public final class ScratchDirectory implements AutoCloseable {
     private final Path path;
 
     private ScratchDirectory(Path path) {
         this.path = path;
     }
 
-    static ScratchDirectory create(String prefix) {
+    public static ScratchDirectory create(String prefix) {
         String base = System.getenv("AGENTGUARD_BENCH_DIR");
         Path parent = Paths.get(base != null && !base.isBlank() ? base : System.getProperty("java.io.tmpdir"));
         try {
@@ -46,7 +48,7 @@ final class ScratchDirectory implements AutoCloseable {
         }
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
