@@ -33,7 +33,9 @@ final class Execution {
     private boolean rowLimitHit;
     private long updated = -1;
     private long batch;
+    /** Masked values of this run's result sets, or null; taken as the first result set reported it until a second adds to it. */
     private Map<String, Long> masked;
+    private boolean maskedOwned;
     /** Values masked outside result sets (OUT parameters of a call), or null. */
     private MaskTally outTally;
     private boolean finished;
@@ -61,13 +63,20 @@ final class Execution {
     void resultClosed(long rowsRead, boolean limitHit, Map<String, Long> maskedCounts) {
         rows = Math.max(rows, 0) + rowsRead;
         rowLimitHit |= limitHit;
-        if (maskedCounts != null && !maskedCounts.isEmpty()) {
-            if (masked == null) {
-                masked = new LinkedHashMap<>();
-            }
-            for (Map.Entry<String, Long> e : maskedCounts.entrySet()) {
-                masked.merge(e.getKey(), e.getValue(), Long::sum);
-            }
+        if (maskedCounts == null || maskedCounts.isEmpty()) {
+            return;
+        }
+        if (masked == null) {
+            masked = maskedCounts; // read only; copied below if another result set adds to it
+            return;
+        }
+        if (!maskedOwned) {
+            masked = new LinkedHashMap<>(masked);
+            maskedOwned = true;
+        }
+        for (Map.Entry<String, Long> e : maskedCounts.entrySet()) {
+            Long before = masked.get(e.getKey());
+            masked.put(e.getKey(), before == null ? e.getValue() : before + e.getValue());
         }
     }
 

@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.time.Period;
 import java.time.temporal.TemporalAccessor;
 import java.util.Calendar;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -85,7 +86,10 @@ final class GuardedResultSet implements ResultSet {
     private final Masker masker;
     private final int columns;
     private final long limit;
-    private final MaskTally tally = new MaskTally();
+    /** Values masked per 1-based column, by its rule or the detectors; counted into the outcome when the result set closes. */
+    private final long[] maskedCounts;
+    /** Counts what the detectors mask in columns without a rule; made at the first detector hit. */
+    private MaskTally scanTally;
     /** Per column, the cursor move at which its value was counted as masked, so a value read twice counts once. */
     private final long[] countedAt;
 
@@ -114,6 +118,7 @@ final class GuardedResultSet implements ResultSet {
         this.columns = masking.columnCount();
         this.limit = masking.rowLimit();
         this.countedAt = new long[columns + 1];
+        this.maskedCounts = new long[columns + 1];
     }
 
     // ---------------------------------------------------------------- cursor
@@ -1184,7 +1189,7 @@ final class GuardedResultSet implements ResultSet {
     private void count(int i, ColumnMask mask) {
         if (countedAt[i] != move) {
             countedAt[i] = move;
-            tally.add(plan.label(i), mask.ruleId());
+            maskedCounts[i]++;
         }
     }
 
@@ -1193,10 +1198,21 @@ final class GuardedResultSet implements ResultSet {
         if (countedAt[i] == move) {
             return masker.maskText(text, null); // already counted at this row
         }
+        MaskTally tally = scanTally;
+        if (tally == null) {
+            // Most text has no hit: scan without a tally, and count a hit by scanning it again with one.
+            String out = masker.maskText(text, null);
+            if (out == text) {
+                return out;
+            }
+            tally = scanTally = new MaskTally();
+        }
         long before = tally.total();
         String out = masker.maskText(text, plan.label(i), tally);
-        if (tally.total() != before) {
+        long hits = tally.total() - before;
+        if (hits != 0) {
             countedAt[i] = move;
+            maskedCounts[i] += hits;
         }
         return out;
     }
@@ -1540,8 +1556,29 @@ final class GuardedResultSet implements ResultSet {
         } catch (SQLException | RuntimeException e) {
             throw driverError(e, 0);
         } finally {
-            plan.listener().closed(rowsRead, limitHit, tally.counts());
+            plan.listener().closed(rowsRead, limitHit, maskedCountsByField());
         }
+    }
+
+    /**
+     * Masked values per field, keyed {@code masked.<column label>} in column order; columns that
+     * share a label share a count.
+     */
+    private Map<String, Long> maskedCountsByField() {
+        Map<String, Long> counts = null;
+        for (int i = 1; i <= columns; i++) {
+            long n = maskedCounts[i];
+            if (n == 0) {
+                continue;
+            }
+            if (counts == null) {
+                counts = new LinkedHashMap<>();
+            }
+            String key = plan.countKey(i);
+            Long before = counts.get(key);
+            counts.put(key, before == null ? n : before + n);
+        }
+        return counts == null ? Map.of() : counts;
     }
 
     @Override

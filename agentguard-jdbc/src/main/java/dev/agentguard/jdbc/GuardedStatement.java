@@ -1,8 +1,10 @@
 package dev.agentguard.jdbc;
 
+import dev.agentguard.core.action.SqlAction;
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.guard.Permit;
 import dev.agentguard.jdbc.sql.AnalyzedSql;
+import dev.agentguard.jdbc.sql.ResultColumn;
 
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -48,6 +50,16 @@ class GuardedStatement implements Statement {
     /** One-entry cache: a loop running the same string skips even the analyzer's cache lookup. */
     private String lastSql;
     private CheckedSql lastChecked;
+
+    /**
+     * The masking plan of the last result set, and the analysis it was built from (identities:
+     * a prepared statement's own, or the cached shape shared by a plain statement's texts that
+     * differ only in literals). Reused only for the same analysis, masker and driver description
+     * of the columns; anything else builds a new plan.
+     */
+    private ResultMasking.Plan lastPlan;
+    private SqlAction lastPlanAction;
+    private List<ResultColumn> lastPlanColumns;
 
     /** Max rows as the agent set them (0 = none) and as the driver has them (the policy's row limit may cut). */
     private long agentMaxRows;
@@ -145,7 +157,7 @@ class GuardedStatement implements Statement {
         }
         ResultMasking masking;
         try {
-            masking = ResultMasking.forQuery(gate.masker(), analyzed, raw.getMetaData(), run.rowLimit(),
+            masking = ResultMasking.withPlan(plan(analyzed, raw.getMetaData()), run.rowLimit(),
                     (rows, limitHit, masked) -> resultClosed(run, rows, limitHit, masked));
         } catch (SQLException | RuntimeException e) {
             // No plan, no result: an unmasked result set is never handed out.
@@ -160,6 +172,23 @@ class GuardedStatement implements Statement {
         currentResult = result;
         currentRaw = raw;
         return result;
+    }
+
+    /** The masking plan for a result of {@code analyzed} that {@code md} describes: the last one if it still holds, else a new one. */
+    private ResultMasking.Plan plan(AnalyzedSql analyzed, ResultSetMetaData md) throws SQLException {
+        SqlAction action = analyzed == null ? null : analyzed.action();
+        List<ResultColumn> columns = analyzed == null ? null : analyzed.resultColumns();
+        ResultMasking.Plan plan = lastPlan;
+        if (plan != null && lastPlanAction == action && lastPlanColumns == columns && plan.masker() == gate.masker()
+                && plan.describes(md)) {
+            return plan;
+        }
+        lastPlan = null; // never keep a plan whose check failed half-way
+        plan = ResultMasking.Plan.build(gate.masker(), analyzed, md);
+        lastPlan = plan;
+        lastPlanAction = action;
+        lastPlanColumns = columns;
+        return plan;
     }
 
     private void resultClosed(Execution run, long rows, boolean limitHit, Map<String, Long> masked) {

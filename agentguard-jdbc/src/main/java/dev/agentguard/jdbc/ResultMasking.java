@@ -4,6 +4,7 @@ import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.action.StatementKind;
 import dev.agentguard.core.masking.ColumnMask;
 import dev.agentguard.core.masking.MaskStrategy;
+import dev.agentguard.core.masking.MaskTally;
 import dev.agentguard.core.masking.Masker;
 import dev.agentguard.jdbc.sql.AnalyzedSql;
 import dev.agentguard.jdbc.sql.ResultColumn;
@@ -55,33 +56,12 @@ final class ResultMasking {
 
     private static final Listener NO_LISTENER = (rows, limitHit, counts) -> { };
 
-    private final Masker masker;
-    /** Column rule per 1-based column index, null where none applies; slot 0 unused. */
-    private final ColumnMask[] masks;
-    /** Lower-case column label per 1-based index: the field of counts and the name in messages. */
-    private final String[] labels;
-    /** Per 1-based index, whether the column holds JSON, which getObject serves as (masked) text. */
-    private final boolean[] json;
-    /** Per 1-based index, whether the column is a number wide enough to hold a card number. */
-    private final boolean[] numeric;
-    private final boolean anyMasked;
-    private final DriverErrors errors;
+    private final Plan plan;
     private final long rowLimit;
     private final Listener listener;
 
-    private ResultMasking(Masker masker, ColumnMask[] masks, String[] labels, boolean[] json, boolean[] numeric,
-                          long rowLimit, Listener listener) {
-        this.masker = masker;
-        this.masks = masks;
-        this.labels = labels;
-        this.json = json;
-        this.numeric = numeric;
-        boolean any = false;
-        for (ColumnMask mask : masks) {
-            any |= mask != null;
-        }
-        this.anyMasked = any;
-        this.errors = new DriverErrors(masker);
+    private ResultMasking(Plan plan, long rowLimit, Listener listener) {
+        this.plan = plan;
         this.rowLimit = rowLimit;
         this.listener = listener;
     }
@@ -102,52 +82,196 @@ final class ResultMasking {
                                   Listener onClose) throws SQLException {
         Objects.requireNonNull(masker, "masker");
         Objects.requireNonNull(md, "md");
+        checkRowLimit(rowLimit);
+        return new ResultMasking(Plan.build(masker, sql, md), rowLimit, onClose == null ? NO_LISTENER : onClose);
+    }
+
+    /**
+     * The masking of one result set by a plan built for an earlier one. The caller must have
+     * checked with {@link Plan#describes} that the driver describes this result set's columns
+     * as it described the plan's, and that the plan was built for the same query and masker.
+     */
+    static ResultMasking withPlan(Plan plan, long rowLimit, Listener onClose) {
+        Objects.requireNonNull(plan, "plan");
+        checkRowLimit(rowLimit);
+        return new ResultMasking(plan, rowLimit, onClose == null ? NO_LISTENER : onClose);
+    }
+
+    private static void checkRowLimit(long rowLimit) {
         if (rowLimit < 0) {
             throw new IllegalArgumentException("rowLimit is " + rowLimit + ", allowed are 0 (no limit) or more rows");
         }
-        int n = md.getColumnCount();
-        ColumnMask[] masks = new ColumnMask[n + 1];
-        String[] labels = new String[n + 1];
-        String[] names = new String[n + 1];
-        boolean[] json = new boolean[n + 1];
-        boolean[] numeric = new boolean[n + 1];
-        boolean[] tableKnown = new boolean[n + 1];
-        ColumnMask[] traced = new ColumnMask[n + 1];
-        Method[] base = BASE_NAMES.get(md.getClass());
-        for (int i = 1; i <= n; i++) {
-            String column = blankToNull(md.getColumnName(i));
-            String label = blankToNull(md.getColumnLabel(i));
-            String table = blankToNull(md.getTableName(i));
-            String schema = blankToNull(md.getSchemaName(i));
-            names[i] = column != null ? column : label;
-            labels[i] = lower(label != null ? label : column != null ? column : "column" + i);
-            String typeName = md.getColumnTypeName(i);
-            json[i] = typeName != null && lower(typeName).contains("json");
-            numeric[i] = isNumericType(md.getColumnType(i));
-            masks[i] = masker.columnMask(schema, table, column);
-            if (base.length == 3) {
-                // pgjdbc names the base table but gives the alias as the column name; its getBase* name the source.
-                String baseTable = baseName(base[1], md, i);
-                String baseColumn = baseName(base[2], md, i);
-                if (baseColumn != null) {
-                    names[i] = baseColumn;
-                    table = table != null ? table : baseTable;
-                    masks[i] = stricter(masks[i], masker.columnMask(baseName(base[0], md, i), baseTable, baseColumn));
+    }
+
+    /**
+     * The per-column part of a result set's masking: which rule masks each column, its label and
+     * count key, JSON and number flags. It depends only on the masker, the analysed query and the
+     * driver's description of the columns, so a statement run again reuses it as long as the
+     * driver describes every column exactly as before ({@link #describes}); any difference (a
+     * changed schema, search path or column list) means a new plan. Immutable.
+     */
+    static final class Plan {
+        /** Per column, the driver's answers the plan was built from, in this order. */
+        private static final int NAME = 0;
+        private static final int LABEL = 1;
+        private static final int TABLE = 2;
+        private static final int SCHEMA = 3;
+        private static final int TYPE_NAME = 4;
+        private static final int BASE_SCHEMA = 5;
+        private static final int BASE_TABLE = 6;
+        private static final int BASE_COLUMN = 7;
+        private static final int STRIDE = 8;
+
+        private final Masker masker;
+        /** Column rule per 1-based column index, null where none applies; slot 0 unused. */
+        private final ColumnMask[] masks;
+        /** Lower-case column label per 1-based index: the field of counts and the name in messages. */
+        private final String[] labels;
+        /** Per 1-based index, the outcome count that counts the column's masked values: {@code masked.<label>}. */
+        private final String[] countKeys;
+        /** Per 1-based index, whether the column holds JSON, which getObject serves as (masked) text. */
+        private final boolean[] json;
+        /** Per 1-based index, whether the column is a number wide enough to hold a card number. */
+        private final boolean[] numeric;
+        private final boolean anyMasked;
+        private final DriverErrors errors;
+        /** The metadata class (which decides whether the getBase* names are asked) and its answers per column. */
+        private final Class<?> metaDataType;
+        private final String[] described;
+        private final int[] types;
+
+        private Plan(Masker masker, ColumnMask[] masks, String[] labels, boolean[] json, boolean[] numeric,
+                     Class<?> metaDataType, String[] described, int[] types) {
+            this.masker = masker;
+            this.masks = masks;
+            this.labels = labels;
+            this.json = json;
+            this.numeric = numeric;
+            this.metaDataType = metaDataType;
+            this.described = described;
+            this.types = types;
+            this.countKeys = new String[labels.length];
+            boolean any = false;
+            for (int i = 1; i < masks.length; i++) {
+                any |= masks[i] != null;
+                countKeys[i] = MaskTally.PREFIX + labels[i];
+            }
+            this.anyMasked = any;
+            this.errors = new DriverErrors(masker);
+        }
+
+        /** Builds the plan of a result set from its metadata; see the class comment of {@link ResultMasking}. */
+        static Plan build(Masker masker, AnalyzedSql sql, ResultSetMetaData md) throws SQLException {
+            Objects.requireNonNull(masker, "masker");
+            Objects.requireNonNull(md, "md");
+            int n = md.getColumnCount();
+            ColumnMask[] masks = new ColumnMask[n + 1];
+            String[] labels = new String[n + 1];
+            String[] names = new String[n + 1];
+            boolean[] json = new boolean[n + 1];
+            boolean[] numeric = new boolean[n + 1];
+            boolean[] tableKnown = new boolean[n + 1];
+            ColumnMask[] traced = new ColumnMask[n + 1];
+            String[] described = new String[(n + 1) * STRIDE];
+            int[] types = new int[n + 1];
+            Method[] base = BASE_NAMES.get(md.getClass());
+            for (int i = 1; i <= n; i++) {
+                int at = i * STRIDE;
+                String rawColumn = md.getColumnName(i);
+                String rawLabel = md.getColumnLabel(i);
+                String rawTable = md.getTableName(i);
+                String rawSchema = md.getSchemaName(i);
+                String typeName = md.getColumnTypeName(i);
+                int type = md.getColumnType(i);
+                described[at + NAME] = rawColumn;
+                described[at + LABEL] = rawLabel;
+                described[at + TABLE] = rawTable;
+                described[at + SCHEMA] = rawSchema;
+                described[at + TYPE_NAME] = typeName;
+                types[i] = type;
+                String column = blankToNull(rawColumn);
+                String label = blankToNull(rawLabel);
+                String table = blankToNull(rawTable);
+                String schema = blankToNull(rawSchema);
+                names[i] = column != null ? column : label;
+                labels[i] = lower(label != null ? label : column != null ? column : "column" + i);
+                json[i] = typeName != null && lower(typeName).contains("json");
+                numeric[i] = isNumericType(type);
+                masks[i] = masker.columnMask(schema, table, column);
+                if (base.length == 3) {
+                    // pgjdbc names the base table but gives the alias as the column name; its getBase* name the source.
+                    String rawBaseSchema = baseName(base[0], md, i);
+                    String rawBaseTable = baseName(base[1], md, i);
+                    String rawBaseColumn = baseName(base[2], md, i);
+                    described[at + BASE_SCHEMA] = rawBaseSchema;
+                    described[at + BASE_TABLE] = rawBaseTable;
+                    described[at + BASE_COLUMN] = rawBaseColumn;
+                    String baseTable = blankToNull(rawBaseTable);
+                    String baseColumn = blankToNull(rawBaseColumn);
+                    if (baseColumn != null) {
+                        names[i] = baseColumn;
+                        table = table != null ? table : baseTable;
+                        masks[i] = stricter(masks[i], masker.columnMask(blankToNull(rawBaseSchema), baseTable, baseColumn));
+                    }
+                }
+                tableKnown[i] = table != null;
+                if (table != null && names[i] != null) {
+                    traced[i] = masks[i];
                 }
             }
-            tableKnown[i] = table != null;
-            if (table != null && names[i] != null) {
-                traced[i] = masks[i];
+            List<ResultColumn> items = sql == null ? List.of() : sql.resultColumns();
+            if (!items.isEmpty()) {
+                new QueryColumns(masker, items, names, masks).resolve();
+            } else if (sql != null) {
+                maskUnknownOrigins(masker, sql, tableKnown, masks);
             }
+            redactUntracedPartialMasks(masks, traced);
+            return new Plan(masker, masks, labels, json, numeric, md.getClass(), described, types);
         }
-        List<ResultColumn> items = sql == null ? List.of() : sql.resultColumns();
-        if (!items.isEmpty()) {
-            new QueryColumns(masker, items, names, masks).resolve();
-        } else if (sql != null) {
-            maskUnknownOrigins(masker, sql, tableKnown, masks);
+
+        /**
+         * Whether {@code md} describes the columns exactly as the metadata this plan was built
+         * from: the same metadata class, column count, and per column the same name, label,
+         * table, schema, type, type name and (where the driver has them) base names. Allocates
+         * nothing for a driver that hands out the same strings. Anything else — including a
+         * driver that fails to answer — is a no, and the caller builds a new plan.
+         */
+        boolean describes(ResultSetMetaData md) throws SQLException {
+            if (md == null || md.getClass() != metaDataType) {
+                return false;
+            }
+            int n = masks.length - 1;
+            if (md.getColumnCount() != n) {
+                return false;
+            }
+            Method[] base = BASE_NAMES.get(metaDataType);
+            for (int i = 1; i <= n; i++) {
+                int at = i * STRIDE;
+                if (md.getColumnType(i) != types[i]
+                        || !Objects.equals(md.getColumnName(i), described[at + NAME])
+                        || !Objects.equals(md.getColumnLabel(i), described[at + LABEL])
+                        || !Objects.equals(md.getTableName(i), described[at + TABLE])
+                        || !Objects.equals(md.getSchemaName(i), described[at + SCHEMA])
+                        || !Objects.equals(md.getColumnTypeName(i), described[at + TYPE_NAME])) {
+                    return false;
+                }
+                if (base.length == 3
+                        && (!Objects.equals(baseName(base[0], md, i), described[at + BASE_SCHEMA])
+                        || !Objects.equals(baseName(base[1], md, i), described[at + BASE_TABLE])
+                        || !Objects.equals(baseName(base[2], md, i), described[at + BASE_COLUMN]))) {
+                    return false;
+                }
+            }
+            return true;
         }
-        redactUntracedPartialMasks(masks, traced);
-        return new ResultMasking(masker, masks, labels, json, numeric, rowLimit, onClose == null ? NO_LISTENER : onClose);
+
+        Masker masker() {
+            return masker;
+        }
+
+        int columnCount() {
+            return masks.length - 1;
+        }
     }
 
     /**
@@ -240,41 +364,51 @@ final class ResultMasking {
     }
 
     Masker masker() {
-        return masker;
+        return plan.masker;
+    }
+
+    /** The per-column plan, which a statement may reuse for its next result set. */
+    Plan plan() {
+        return plan;
     }
 
     int columnCount() {
-        return masks.length - 1;
+        return plan.masks.length - 1;
     }
 
     /** The rule for a 1-based column index that the caller has range-checked, or null. */
     ColumnMask mask(int column) {
-        return masks[column];
+        return plan.masks[column];
     }
 
     /** The lower-case label of a 1-based column index that the caller has range-checked. */
     String label(int column) {
-        return labels[column];
+        return plan.labels[column];
+    }
+
+    /** The outcome count of a 1-based column index that the caller has range-checked: {@code masked.<label>}. */
+    String countKey(int column) {
+        return plan.countKeys[column];
     }
 
     /** Whether a 1-based column index that the caller has range-checked holds JSON. */
     boolean isJson(int column) {
-        return json[column];
+        return plan.json[column];
     }
 
     /** Whether a 1-based column index that the caller has range-checked is a number that can hold a card number. */
     boolean isNumeric(int column) {
-        return numeric[column];
+        return plan.numeric[column];
     }
 
     /** Whether any column of the result has a rule. */
     boolean hasMaskedColumns() {
-        return anyMasked;
+        return plan.anyMasked;
     }
 
     /** Turns driver failures into what the agent may see. */
     DriverErrors errors() {
-        return errors;
+        return plan.errors;
     }
 
     long rowLimit() {
@@ -284,7 +418,6 @@ final class ResultMasking {
     Listener listener() {
         return listener;
     }
-
     /**
      * Maps select items to result columns and applies the rules their sources meet. A star
      * expands to a number of columns the parser cannot know, so items before the first star

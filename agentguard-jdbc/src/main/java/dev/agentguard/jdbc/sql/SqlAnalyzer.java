@@ -52,6 +52,14 @@ public final class SqlAnalyzer {
     private final SqlDialect dialect;
     private final BoundedCache<String, AnalyzedSql> exact;
     private final BoundedCache<String, Shape> shapes;
+    /**
+     * Admission to the exact-text cache for a text whose shape is already cached: the hash of a
+     * text seen once, per slot. Such a text costs only a lex, so it is cached at its second
+     * sighting; texts that differ in a literal every time (a key written into the SQL) then
+     * never fill the exact cache and evict the texts that do repeat. A stale or colliding slot
+     * only changes what is cached, never what an analysis says.
+     */
+    private final int[] seenOnce;
 
     /** The literal-independent part of an analysis, shared by every text of one shape. */
     private record Shape(SqlAction action, List<ResultColumn> resultColumns) {
@@ -63,6 +71,7 @@ public final class SqlAnalyzer {
         this.dialect = builder.dialect;
         this.exact = new BoundedCache<>(builder.cacheSize);
         this.shapes = new BoundedCache<>(builder.cacheSize);
+        this.seenOnce = new int[builder.cacheSize == 0 ? 1 : Integer.highestOneBit(Math.min(builder.cacheSize, 4_096))];
     }
 
     /**
@@ -84,26 +93,25 @@ public final class SqlAnalyzer {
         if (cached != null) {
             return cached;
         }
-        AnalyzedSql analysed;
         try {
-            analysed = analyzeUncached(sql);
+            return analyzeUncached(sql);
         } catch (RuntimeException | StackOverflowError e) {
             // a defect in the analysis must never let a statement through
-            analysed = new AnalyzedSql(action("the analysis failed (" + e.getClass().getSimpleName() + ")"),
+            return new AnalyzedSql(action("the analysis failed (" + e.getClass().getSimpleName() + ")"),
                     "[SQL text not analysed]", "!failed:" + sql.length(), 0);
-            return analysed;
         }
-        if (sql.length() <= CACHEABLE_LENGTH) {
-            exact.put(sql, analysed);
-        }
-        return analysed;
     }
 
+    /** Analyses a text the exact cache does not hold, and caches it there unless it is a new literal variant of a cached shape. */
     private AnalyzedSql analyzeUncached(String sql) {
         if (sql.length() > maxLength) {
-            return new AnalyzedSql(action("the SQL text is " + sql.length() + " characters long, over the limit of "
-                    + maxLength + " (maxLength); send shorter statements"),
+            AnalyzedSql overLong = new AnalyzedSql(action("the SQL text is " + sql.length()
+                    + " characters long, over the limit of " + maxLength + " (maxLength); send shorter statements"),
                     "[" + sql.length() + " characters of SQL, not analysed: over maxLength]", OVER_LONG_KEY, 0);
+            if (sql.length() <= CACHEABLE_LENGTH) {
+                exact.put(sql, overLong);
+            }
+            return overLong;
         }
         SqlLexer.Result lexed = SqlLexer.lex(sql, dialect);
         String problem = lexed.problem();
@@ -116,14 +124,32 @@ public final class SqlAnalyzer {
         }
         String shapeKey = shapeKey(lexed, problem);
         Shape shape = shapes.get(shapeKey);
+        boolean admit = true;
         if (shape == null) {
             shape = problem != null ? new Shape(action(problem), List.of()) : analyzeShape(lexed.statements());
             if (shapeKey.length() <= CACHEABLE_LENGTH) {
                 shapes.put(shapeKey, shape);
             }
+        } else {
+            admit = seenBefore(sql);
         }
-        return new AnalyzedSql(shape.action(), lexed.redacted(), shapeKey, lexed.parameterCount(),
+        AnalyzedSql analysed = new AnalyzedSql(shape.action(), lexed.redacted(), shapeKey, lexed.parameterCount(),
                 shape.resultColumns());
+        if (admit && sql.length() <= CACHEABLE_LENGTH) {
+            exact.put(sql, analysed);
+        }
+        return analysed;
+    }
+
+    /** Whether {@code sql} was (probably) seen before; notes it as seen otherwise. Races only change admission. */
+    private boolean seenBefore(String sql) {
+        int hash = sql.hashCode();
+        int slot = (hash ^ (hash >>> 16)) & (seenOnce.length - 1);
+        if (seenOnce[slot] == hash) {
+            return true;
+        }
+        seenOnce[slot] = hash;
+        return false;
     }
 
     /**

@@ -48,6 +48,18 @@ class CachingAndConcurrencyTest {
     }
 
     @Test
+    void cachesALiteralVariantOfACachedShapeOnlyWhenItsTextComesBack() {
+        SqlAnalyzer analyzer = SqlAnalyzer.builder().build();
+        analyzer.analyze("SELECT pan FROM cards WHERE id = 1");
+        String variant = "SELECT pan FROM cards WHERE id = 2";
+        AnalyzedSql once = analyzer.analyze(variant);
+        AnalyzedSql twice = analyzer.analyze(new String(variant.toCharArray()));
+        assertNotSame(once, twice, "a text seen once is not kept: keys written into SQL would evict what repeats");
+        assertEquals(once, twice);
+        assertSame(twice, analyzer.analyze(variant), "seen twice, it is kept");
+    }
+
+    @Test
     void withoutACacheEveryCallAnalysesAgain() {
         SqlAnalyzer analyzer = SqlAnalyzer.builder().cacheSize(0).build();
         AnalyzedSql first = analyzer.analyze("SELECT pan FROM cards");
