@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
                 "A journal is a directory written by an agent's JVM: Chronicle Queue files (*.cq4), "
                         + "metadata.cq4t and checkpoints.log. The tool only reads it."},
         subcommands = {ListCommand.class, ShowCommand.class, TailCommand.class, VerifyCommand.class,
-                ExportCommand.class, KeysCommand.class, PolicyCommand.class, MaskCommand.class},
+                ExportCommand.class, KeysCommand.class, PolicyCommand.class, MaskCommand.class,
+                ApprovalsCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard list /srv/journal --decision denied --from 2026-11-25",
@@ -48,6 +49,7 @@ import java.util.concurrent.Callable;
                 "  agentguard policy check --policy pci.yaml --agent bot 'DELETE FROM cards'",
                 "  agentguard policy test pci.yaml",
                 "  agentguard mask --count < support-ticket.txt",
+                "  agentguard approvals list /srv/approvals",
                 "",
                 "Set AGENTGUARD_ACCESS_JOURNAL to record every use of the tool without passing --access-journal."})
 public final class AgentGuardCommand implements Callable<Integer> {

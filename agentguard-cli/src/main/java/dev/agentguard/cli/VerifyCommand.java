@@ -5,6 +5,8 @@ import dev.agentguard.audit.integrity.JournalVerifier;
 import dev.agentguard.audit.integrity.VerificationSummary;
 import dev.agentguard.audit.journal.JournalCorruptException;
 import dev.agentguard.audit.reader.JournalReader;
+import dev.agentguard.core.approval.ApprovalEvidence;
+import dev.agentguard.core.approval.DecisionVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code agentguard verify}: checks a journal's hash chain, checkpoints and signatures. */
@@ -21,14 +24,16 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         description = {
                 "Verifies a journal end to end: every event's hash, every link of the hash chain, the sequence "
-                        + "numbers, the checkpoints and, with --public-key, their signatures.",
+                        + "numbers, the checkpoints and, with --public-key, their signatures; with --approval-key, "
+                        + "every signed approval decision the journal holds.",
                 "Exit code 0 with a summary when the journal is intact; exit code 1 with one line naming the first "
                         + "bad position (\"FILE entry N\" or \"checkpoints.log line N\") when it was changed, "
-                        + "truncated or damaged."},
+                        + "truncated or damaged, or holds an approval decision whose signature does not hold."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard verify /srv/journal",
                 "  agentguard verify /srv/journal --public-key /etc/agentguard/checkpoint.pub",
+                "  agentguard verify /srv/journal --approval-key /etc/agentguard/approvals.jwks",
                 "  agentguard verify /mnt/evidence/journal --checkpoints /mnt/siem/checkpoints.log --json"})
 final class VerifyCommand extends ToolCommand {
     @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
@@ -38,6 +43,12 @@ final class VerifyCommand extends ToolCommand {
             description = "The checkpoint public key (checkpoint.pub from 'agentguard keys generate'): every "
                     + "checkpoint must carry a good signature by it.")
     Path publicKey;
+
+    @Option(names = "--approval-key", paramLabel = "FILE",
+            description = "A public key of an approval service or operator (PEM PUBLIC KEY blocks, or a JWKS), "
+                    + "repeatable: every signed approval decision in the journal must be signed by one of them and "
+                    + "say what its event says.")
+    List<Path> approvalKeys;
 
     @Option(names = "--checkpoints", paramLabel = "FILE",
             description = "Read checkpoints from FILE (for example a copy shipped off the host) instead of "
@@ -61,12 +72,41 @@ final class VerifyCommand extends ToolCommand {
             verifier.checkpoints(checkpoints);
         }
         VerificationSummary summary = verifier.verify();
+        ApprovalEvidence.Summary approvals = approvalKeys == null ? null : checkApprovals();
         if (json()) {
-            out().println(Json.object(toJson(summary)));
+            Map<String, Object> o = toJson(summary);
+            if (approvals != null) {
+                o.put("approvalSignaturesChecked", approvals.signaturesChecked());
+                o.put("unsignedApprovals", approvals.unsignedApprovals());
+            }
+            out().println(Json.object(o));
         } else {
             print(summary, out());
+            if (approvals != null) {
+                out().println("  approvals          " + approvals.signaturesChecked() + " signed decisions checked with "
+                        + "the given approval keys");
+                if (approvals.unsignedApprovals() > 0) {
+                    out().println("note: " + approvals.unsignedApprovals() + " approvals carry no signature "
+                            + "(approved by the policy itself, or by an approver that does not sign)");
+                }
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** The signed approval decisions, after the chain checked out: a bad or unknown signature is an integrity failure. */
+    private ApprovalEvidence.Summary checkApprovals() throws Exception {
+        DecisionVerifier.Builder keys = DecisionVerifier.builder();
+        for (Path file : approvalKeys) {
+            if (!Files.isRegularFile(file)) {
+                throw new InputException(file.toAbsolutePath().normalize() + ": no such approval key file");
+            }
+            keys.keyFile(file);
+        }
+        DecisionVerifier decisions = keys.acceptKeyAlgorithms().build();
+        try (JournalReader reader = JournalReader.open(journal)) {
+            return ApprovalEvidence.verify(reader, decisions);
+        }
     }
 
     /** A file Chronicle cannot read, or an entry that is not an event, means the journal is not intact. */

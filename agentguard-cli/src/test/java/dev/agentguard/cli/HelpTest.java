@@ -18,7 +18,8 @@ class HelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "list", "show", "tail", "verify", "export", "keys", "keys generate", "policy",
-            "policy check", "policy test", "mask"})
+            "policy check", "policy test", "mask", "approvals", "approvals list", "approvals approve",
+            "approvals deny"})
     void everyCommandListsTheExitCodesAndExamples(String command) {
         String[] args = (command + " --help").strip().split(" ");
 

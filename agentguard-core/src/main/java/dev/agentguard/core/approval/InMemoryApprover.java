@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * list when it is decided or when the guard stops waiting for it.
  *
  * <p>An agent cannot approve its own request: {@code approve} refuses an approver whose name is
- * the requesting agent's id.
+ * the requesting agent's id or the person it acts for (the guard refuses such a decision too).
  */
 public final class InMemoryApprover implements Approver {
 
@@ -32,17 +33,20 @@ public final class InMemoryApprover implements Approver {
     public CompletionStage<ApprovalDecision> request(ApprovalRequest request) {
         Objects.requireNonNull(request, "request");
         CompletableFuture<ApprovalDecision> answer = new CompletableFuture<>();
+        Pending entry = new Pending(request, answer);
         synchronized (lock) {
-            if (pending.containsKey(request.requestId())) {
+            Pending previous = pending.get(request.requestId());
+            // The next approval of a multi-approval request replaces the decided one.
+            if (previous != null && !previous.answer().isDone()) {
                 throw new IllegalArgumentException("approval request \"" + request.requestId()
                         + "\" is already pending; request ids are unique");
             }
-            pending.put(request.requestId(), new Pending(request, answer));
+            pending.put(request.requestId(), entry);
         }
         // Decided, timed out or cancelled by the guard: either way it no longer waits for anyone.
         answer.whenComplete((d, e) -> {
             synchronized (lock) {
-                pending.remove(request.requestId());
+                pending.remove(request.requestId(), entry);
             }
         });
         return answer;
@@ -59,14 +63,35 @@ public final class InMemoryApprover implements Approver {
         }
     }
 
+    @Override
+    public void requestClosed(ApprovalRequest request) {
+        synchronized (lock) {
+            Pending p = pending.get(request.requestId());
+            if (p != null) {
+                p.answer().cancel(false);
+                pending.remove(request.requestId(), p);
+            }
+        }
+    }
+
     /**
-     * Grants request {@code requestId}; the journal's approval reference is {@code requestId}.
+     * Grants request {@code requestId}; the decision's reference is {@code requestId}.
      *
      * @throws IllegalArgumentException when no such request is pending, or when {@code approver}
-     *                                  is the requesting agent
+     *                                  is the requesting agent or the person it acts for
      */
     public void approve(String requestId, String approver, String reason) {
-        decide(requestId, true, approver, reason);
+        decide(requestId, true, approver, Set.of(), reason);
+    }
+
+    /**
+     * Grants request {@code requestId} as a member of {@code groups}, for rules that name
+     * approver groups. The groups are taken on trust: this approver has no way to check them.
+     *
+     * @throws IllegalArgumentException as {@link #approve(String, String, String)}
+     */
+    public void approve(String requestId, String approver, Set<String> groups, String reason) {
+        decide(requestId, true, approver, groups, reason);
     }
 
     /**
@@ -75,10 +100,10 @@ public final class InMemoryApprover implements Approver {
      * @throws IllegalArgumentException when no such request is pending
      */
     public void deny(String requestId, String approver, String reason) {
-        decide(requestId, false, approver, reason);
+        decide(requestId, false, approver, Set.of(), reason);
     }
 
-    private void decide(String requestId, boolean approved, String approver, String reason) {
+    private void decide(String requestId, boolean approved, String approver, Set<String> groups, String reason) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(approver, "approver");
         Pending p;
@@ -93,7 +118,11 @@ public final class InMemoryApprover implements Approver {
             throw new IllegalArgumentException("agent \"" + approver + "\" cannot approve its own request \""
                     + requestId + "\"; approval needs someone else");
         }
-        ApprovalDecision decision = new ApprovalDecision(approved, approver, reason, requestId);
+        if (approved && approver.equals(p.request().identity().onBehalfOf())) {
+            throw new IllegalArgumentException("\"" + approver + "\" cannot approve request \"" + requestId
+                    + "\": the agent acts for them; approval needs someone else");
+        }
+        ApprovalDecision decision = new ApprovalDecision(approved, approver, groups, reason, requestId, null, null);
         // Completed outside the lock: the guard's thread wakes up and may journal at once.
         if (!p.answer().complete(decision)) {
             throw new IllegalArgumentException("approval request \"" + requestId + "\" was decided or given up "

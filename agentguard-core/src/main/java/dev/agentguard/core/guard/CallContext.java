@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * @param identity  the verified agent identity
  * @param sessionId the agent session: a connection, HTTP client or SSH session id
- * @param traceId   a correlation id across channels (e.g. a W3C trace id), or {@code null}
+ * @param traceId   a correlation id across channels, or {@code null}: a W3C {@code traceparent}
+ *                  (validated when the call is guarded; an invalid one is ignored and the journal
+ *                  notes why) or any other id, journaled as given
  * @param intent    the purpose the agent states for the action, or {@code null}; masked before
  *                  it is journaled or shown to an approver
  */

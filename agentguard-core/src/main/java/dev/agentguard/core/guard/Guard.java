@@ -10,27 +10,36 @@ import dev.agentguard.core.action.Action;
 import dev.agentguard.core.action.SqlAction;
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.approval.ApprovalDecision;
+import dev.agentguard.core.approval.ApprovalEvidence;
 import dev.agentguard.core.approval.ApprovalRequest;
+import dev.agentguard.core.approval.ApprovalServiceException;
 import dev.agentguard.core.approval.Approver;
 import dev.agentguard.core.approval.InMemoryApprover;
+import dev.agentguard.core.approval.RejectedDecisionException;
 import dev.agentguard.core.identity.IdentityException;
 import dev.agentguard.core.masking.Masker;
+import dev.agentguard.core.policy.ApprovalTerms;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.core.policy.Rule;
 import dev.agentguard.core.policy.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,20 +55,36 @@ import java.util.concurrent.TimeoutException;
  *   <li>allowed: INTENT (decision ALLOWED, rule); the channel runs the action; OUTCOME;</li>
  *   <li>denied: INTENT (decision DENIED, rule, outcome failure with the reason), then
  *       {@link ActionRefusedException};</li>
- *   <li>approval: APPROVAL (APPROVAL_REQUIRED, rule, request id), APPROVAL (APPROVED or DENIED,
- *       request id, approver), then INTENT (APPROVED, or DENIED as above); an approver that
- *       times out or fails is a refusal;</li>
+ *   <li>approval: APPROVAL (APPROVAL_REQUIRED, rule, request id), one APPROVAL (APPROVED or
+ *       DENIED, request id, approver, signed decision) per decision, then INTENT (APPROVED, or
+ *       DENIED as above); an approver that times out or fails is a refusal;</li>
+ *   <li>a grant reused within its window: APPROVAL (APPROVED, the grant's request id,
+ *       {@code approval.grant=reused}), INTENT (APPROVED); an expired one: APPROVAL
+ *       ({@code approval.grant=expired}) before the new request;</li>
+ *   <li>break-glass: APPROVAL (ALLOWED, {@code break-glass=true} and the justification), INTENT
+ *       (ALLOWED, {@code break-glass=true});</li>
  *   <li>no identity: IDENTITY (DENIED), then {@link ActionRefusedException} (PCI DSS 10.2.1.4).</li>
  * </ul>
  * Fails closed: when an event before the action cannot be written, the action is refused with
  * {@link Refusal#JOURNAL_UNAVAILABLE}.
+ *
+ * <h2>What it enforces on every decision</h2>
+ * Whatever the approver, the rule's {@link ApprovalTerms} hold: nobody approves their own action
+ * (neither the agent nor the person it acts for), only members of the rule's approver groups
+ * count, the approvals come from as many different people as the rule needs, any refusal refuses
+ * the action, and a grant past its expiry grants nothing.
  */
 public final class Guard {
 
     /** Extension of outcome events: the sequence number of their intent event. */
     static final String INTENT_SEQUENCE = "intent-seq";
+    /** Extension of events of a break-glass call. */
+    static final String BREAK_GLASS = "break-glass";
+    /** Extension of intent events whose traceparent was ignored: why. */
+    static final String TRACE_IGNORED = "trace.ignored";
 
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+    private static final int GRANT_SWEEP_SIZE = 1024;
 
     private final Policy policy;
     private final Journal journal;
@@ -67,6 +92,26 @@ public final class Guard {
     private final Duration approvalTimeout;
     private final Clock clock;
     private final Masker masker;
+    /** Window grants by rule, channel, resource, agent and the person it acts for. */
+    private final ConcurrentHashMap<GrantKey, Grant> grants = new ConcurrentHashMap<>();
+    /** The last session trace value found valid; a session sets it once and sends it with every statement. */
+    private volatile String lastValidTrace;
+
+    /** What a window grant covers: the rule, and the agent (for the same person) on the same resource. */
+    private record GrantKey(String ruleId, Channel channel, String resource, String agentId, String onBehalfOf) {
+    }
+
+    /** A window grant: who approved, under which request, until when. */
+    private record Grant(String requestId, List<String> approvers, Instant expiresAt) {
+    }
+
+    /** One call as the guard sees it: the context with per-call overrides, and what to note about it. */
+    private record Call(CallContext context, String traceNote, String breakGlass) {
+    }
+
+    /** What the approver answered for one approval, or why there is no answer. */
+    private record Answer(ApprovalDecision decision, Refusal refusal, String why, Throwable cause) {
+    }
 
     private Guard(Builder b) {
         this.policy = b.policy;
@@ -84,7 +129,8 @@ public final class Guard {
 
     /**
      * Decides {@code action} for the agent in {@code context}, asks for approval where needed, and
-     * journals the intent event.
+     * journals the intent event. An open {@link CallScope} on this thread overrides the context's
+     * intent and trace, and may break the glass.
      *
      * @return the permit to run the action; report its outcome on the permit
      * @throws ActionRefusedException when the action must not run: denied, not approved, or not
@@ -99,94 +145,357 @@ public final class Guard {
                     + "action travels on JDBC, HTTP or SSH");
         }
         Instant started = clock.instant();
+        Call call = resolve(context, CallScope.current());
         Verdict verdict = policy.decide(context.identity(), action);
         List<String> objects = objectsOf(action);
         return switch (verdict.effect()) {
             case ALLOW -> {
-                long seq = appendBeforeAction(intent(context, action, objects, Decision.ALLOWED, verdict.ruleId(), null));
-                yield new Permit(this, context, action, objects, verdict, Decision.ALLOWED, null, seq, started);
+                long seq = appendBeforeAction(intent(call, action, objects, Decision.ALLOWED, verdict.ruleId(), null));
+                yield new Permit(this, call.context(), action, objects, verdict, Decision.ALLOWED, null, seq, started,
+                        Map.of());
             }
-            case DENY -> throw refuse(context, action, objects, null,
+            case DENY -> throw refuse(call, action, objects, null, null,
                     new ActionRefusedException(Refusal.DENIED_BY_POLICY, verdict.ruleId(), verdict.reason()));
-            case REQUIRE_APPROVAL -> approve(context, action, objects, verdict, started);
+            case REQUIRE_APPROVAL -> approve(call, action, objects, verdict, started);
         };
     }
 
-    private Permit approve(CallContext context, Action action, List<String> objects, Verdict verdict, Instant started)
+    /**
+     * The context this call runs under: the scope's intent and traceparent over the session's,
+     * each trace value validated when it is (or looks like) a traceparent; an invalid one is
+     * dropped with a note, never failing the call.
+     */
+    private Call resolve(CallContext context, CallScope scope) {
+        String trace = context.traceId();
+        String note = null;
+        // Identity, not equality: the same String a session hands in with every statement was checked once.
+        if (trace != null && trace != lastValidTrace && TraceParent.looksLikeTraceParent(trace)) {
+            try {
+                String valid = TraceParent.parse(trace).toString();
+                if (valid.equals(trace)) {
+                    lastValidTrace = trace;
+                }
+                trace = valid;
+            } catch (IllegalArgumentException e) {
+                note = "the session's " + e.getMessage() + "; it was ignored";
+                trace = null;
+            }
+        }
+        if (scope == null) {
+            return note == null && trace == context.traceId() ? new Call(context, null, null)
+                    : new Call(new CallContext(context.identity(), context.sessionId(), trace, context.intent()), note,
+                    null);
+        }
+        if (scope.traceparent() != null) {
+            try {
+                trace = TraceParent.parse(scope.traceparent()).toString();
+            } catch (IllegalArgumentException e) {
+                note = "the call's " + e.getMessage() + "; it was ignored" + (trace == null ? ""
+                        : " and the session's trace id kept");
+            }
+        }
+        String intent = scope.intent() != null ? scope.intent() : context.intent();
+        return new Call(new CallContext(context.identity(), context.sessionId(), trace, intent), note,
+                scope.breakGlassJustification());
+    }
+
+    private Permit approve(Call call, Action action, List<String> objects, Verdict verdict, Instant started)
             throws ActionRefusedException {
+        CallContext context = call.context();
         String ruleId = verdict.ruleId();
         Rule rule = policy.rule(ruleId).orElse(null);
+        ApprovalTerms terms = rule == null ? ApprovalTerms.DEFAULT : rule.approval();
+        String actionHash = ApprovalRequest.hashOf(action);
+
+        if (call.breakGlass() != null && terms.breakGlass()) {
+            return breakGlass(call, action, objects, verdict, actionHash, started);
+        }
         if (rule != null && rule.requireIntent() && context.intent() == null) {
-            throw refuse(context, action, objects, null, new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId,
+            throw refuse(call, action, objects, null, null, new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId,
                     "the rule requires the agent to state its intent, and none was given; nobody was asked"));
         }
+        GrantKey key = terms.grantOnce() ? null : new GrantKey(ruleId, action.channel(), action.resource(),
+                context.identity().agentId(), context.identity().onBehalfOf());
+        if (key != null) {
+            Grant grant = grants.get(key);
+            if (grant != null) {
+                if (clock.instant().isBefore(grant.expiresAt())) {
+                    return reuse(call, action, objects, verdict, actionHash, grant, started);
+                }
+                grants.remove(key, grant);
+                appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
+                        .approval(grant.requestId())
+                        .extension(ApprovalEvidence.GRANT, "expired")
+                        .extension("approval.grant-expires", grant.expiresAt().toString())
+                        .extension(ApprovalEvidence.ACTION_HASH, actionHash));
+            }
+        }
+
         String requestId = "apr-" + UUID.randomUUID();
-        ApprovalRequest request = ApprovalRequest.of(requestId, context.identity(), action, ruleId,
-                mask(context.intent()));
-        appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
+        EventDraft required = event(Phase.APPROVAL, context, action, objects)
                 .decision(Decision.APPROVAL_REQUIRED, ruleId)
                 .approval(requestId)
-                .extension("action-hash", request.actionHash())
-                .extension("approval-timeout", approvalTimeout.toString()));
+                .extension(ApprovalEvidence.ACTION_HASH, actionHash)
+                .extension("approval-timeout", approvalTimeout.toString())
+                .extension(ApprovalEvidence.GRANT, terms.grantOnce() ? "once" : "window " + terms.grantWindow());
+        if (terms.approvals() > 1) {
+            required.extension("approval.needed", Integer.toString(terms.approvals()));
+        }
+        if (!terms.approverGroups().isEmpty()) {
+            required.extension("approval.groups", String.join(",", terms.approverGroups()));
+        }
+        if (call.breakGlass() != null) {
+            required.extension("break-glass.refused", "rule \"" + ruleId + "\" does not allow break-glass; "
+                    + "approval was asked as usual");
+        }
+        if (call.traceNote() != null) {
+            required.extension(TRACE_IGNORED, fit(call.traceNote()));
+        }
+        appendBeforeAction(required);
 
-        ApprovalDecision decision = null;
-        Refusal refusal = null;
-        String why = null;
-        Throwable cause = null;
+        if (terms.autoApprove()) {
+            appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
+                    .decision(Decision.APPROVED, ruleId)
+                    .approval(requestId)
+                    .extension(ApprovalEvidence.APPROVER, ApprovalTerms.AUTO_APPROVER)
+                    .extension(ApprovalEvidence.ACTION_HASH, actionHash)
+                    .extension("approval-reason", "the rule approves automatically (autoApprove: true)"));
+            long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, ruleId, requestId));
+            return new Permit(this, context, action, objects, verdict, Decision.APPROVED, requestId, seq, started,
+                    Map.of());
+        }
+
+        long deadline = System.nanoTime() + approvalTimeout.toNanos();
+        ApprovalRequest request = new ApprovalRequest(requestId, context.identity(), action, ruleId,
+                mask(context.intent()), actionHash, terms.approvals(), List.of(), terms.approverGroups(),
+                terms.grantWindow(), clock.instant().plus(approvalTimeout));
+        List<String> approvers = new ArrayList<>(terms.approvals());
+        Instant grantEnds = null;
+        try {
+            while (approvers.size() < terms.approvals()) {
+                ApprovalRequest round = approvers.isEmpty() ? request : request.afterApprovalsBy(approvers);
+                Answer answer = await(round, deadline, approvers, terms.approvals());
+                EventDraft outcome = event(Phase.APPROVAL, context, action, objects).approval(requestId)
+                        .extension(ApprovalEvidence.ACTION_HASH, actionHash);
+                if (answer.refusal() != null) {
+                    outcome.decision(Decision.DENIED, ruleId).failed(fit(answer.why()));
+                    if (answer.cause() instanceof RejectedDecisionException r && r.tokenSha256() != null) {
+                        outcome.extension("approval.rejected-jws-sha256", r.tokenSha256());
+                    }
+                    throw refuse(call, action, objects, outcome, requestId,
+                            new ActionRefusedException(answer.refusal(), ruleId, answer.why(), answer.cause()));
+                }
+                ApprovalDecision decision = answer.decision();
+                describe(outcome, decision);
+                if (!decision.approved()) {
+                    outcome.decision(Decision.DENIED, ruleId);
+                    evidence(outcome, decision, true);
+                    String reason = fit(decision.approver()) + " refused it"
+                            + (decision.reason() == null ? "" : ": " + mask(decision.reason()));
+                    throw refuse(call, action, objects, outcome, requestId,
+                            new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId, reason));
+                }
+                String broken = brokenTerm(decision, context, terms, approvers);
+                if (broken != null) {
+                    outcome.decision(Decision.DENIED, ruleId).failed(fit(broken));
+                    evidence(outcome, decision, false);
+                    throw refuse(call, action, objects, outcome, requestId,
+                            new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId, broken));
+                }
+                approvers.add(decision.approver());
+                if (decision.grantExpiresAt() != null && (grantEnds == null || decision.grantExpiresAt().isBefore(grantEnds))) {
+                    grantEnds = decision.grantExpiresAt();
+                }
+                outcome.decision(Decision.APPROVED, ruleId);
+                evidence(outcome, decision, true);
+                if (terms.approvals() > 1) {
+                    outcome.extension("approval.count", approvers.size() + " of " + terms.approvals());
+                }
+                Grant grant = null;
+                if (approvers.size() == terms.approvals() && key != null) {
+                    Instant expires = clock.instant().plus(terms.grantWindow());
+                    if (grantEnds != null && grantEnds.isBefore(expires)) {
+                        expires = grantEnds;
+                    }
+                    outcome.extension("approval.grant-expires", expires.toString());
+                    grant = new Grant(requestId, List.copyOf(approvers), expires);
+                }
+                appendBeforeAction(outcome);
+                if (grant != null) {
+                    // Only a grant whose approval is journaled may be reused.
+                    remember(key, grant);
+                }
+            }
+        } finally {
+            try {
+                approver.requestClosed(request);
+            } catch (RuntimeException e) {
+                LOG.warn("approver {} failed to close approval request {}: {}", approver.getClass().getSimpleName(),
+                        requestId, e.getClass().getSimpleName());
+            }
+        }
+        long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, ruleId, requestId));
+        return new Permit(this, context, action, objects, verdict, Decision.APPROVED, requestId, seq, started, Map.of());
+    }
+
+    /** Asks the approver for one decision and waits, holding no lock, until the deadline. */
+    private Answer await(ApprovalRequest round, long deadline, List<String> approvers, int needed) {
         CompletableFuture<ApprovalDecision> answer = null;
         try {
-            answer = futureOf(approver.request(request));
+            answer = futureOf(approver.request(round));
             // No lock is held here: other actions keep flowing while this one waits.
-            decision = answer.get(approvalTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            ApprovalDecision decision = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (decision == null) {
-                refusal = Refusal.APPROVAL_DENIED;
-                why = "the approver answered nothing";
+                return new Answer(null, Refusal.APPROVAL_DENIED, "the approver answered nothing", null);
             }
+            return new Answer(decision, null, null, null);
         } catch (TimeoutException e) {
             answer.cancel(true);
-            refusal = Refusal.APPROVAL_TIMED_OUT;
-            why = "no decision within " + approvalTimeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+            return new Answer(null, Refusal.APPROVAL_TIMED_OUT, "no decision within "
+                    + approvalTimeout.toString().substring(2).toLowerCase(Locale.ROOT)
+                    + (approvers.isEmpty() ? "" : " (" + approvers.size() + " of " + needed + " approvals given)"), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             answer.cancel(true);
-            refusal = Refusal.APPROVAL_DENIED;
-            why = "the agent's thread was interrupted while waiting for a decision";
-            cause = e;
+            return new Answer(null, Refusal.APPROVAL_DENIED,
+                    "the agent's thread was interrupted while waiting for a decision", e);
         } catch (ExecutionException e) {
-            refusal = Refusal.APPROVAL_DENIED;
-            why = "the approver failed (" + e.getCause().getClass().getSimpleName() + ")";
-            cause = e.getCause();
+            return failed(e.getCause());
         } catch (RuntimeException e) {
-            refusal = Refusal.APPROVAL_DENIED;
-            why = "the approver failed (" + (e instanceof CancellationException ? "cancelled" : e.getClass().getSimpleName())
-                    + ")";
-            cause = e;
+            return failed(e);
         }
+    }
 
-        EventDraft outcome = event(Phase.APPROVAL, context, action, objects).approval(requestId);
-        if (refusal != null) {
-            outcome.decision(Decision.DENIED, ruleId).failed(why);
-            throw refuse(context, action, objects, outcome, requestId,
-                    new ActionRefusedException(refusal, ruleId, why, cause));
+    private static Answer failed(Throwable cause) {
+        String why;
+        if (cause instanceof RejectedDecisionException r) {
+            why = "the signed decision was rejected: " + r.getMessage();
+        } else if (cause instanceof ApprovalServiceException a) {
+            why = "the approver failed: " + a.getMessage();
+        } else {
+            why = "the approver failed (" + (cause instanceof CancellationException ? "cancelled"
+                    : cause.getClass().getSimpleName()) + ")";
         }
-        outcome.extension("approver", mask(decision.approver()));
-        if (decision.reason() != null) {
-            outcome.extension("approval-reason", mask(decision.reason()));
+        return new Answer(null, Refusal.APPROVAL_DENIED, why, cause);
+    }
+
+    /**
+     * Which of the rule's terms an approval breaks, or {@code null}: no self-approval, the
+     * approver groups, different approvers, an unexpired grant.
+     */
+    private String brokenTerm(ApprovalDecision d, CallContext context, ApprovalTerms terms, List<String> approvers) {
+        String approver = d.approver().strip();
+        String who = comparable(approver);
+        if (who.equals(comparable(context.identity().agentId()))) {
+            return "agent \"" + fit(approver) + "\" approved its own action; approval needs someone else";
         }
-        if (decision.reference() != null) {
-            outcome.extension("approver-reference", mask(decision.reference()));
+        String user = context.identity().onBehalfOf();
+        if (user != null && who.equals(comparable(user))) {
+            return "\"" + fit(approver) + "\" approved an action the agent takes on their behalf; approval needs "
+                    + "someone else";
         }
-        if (!decision.approved()) {
-            outcome.decision(Decision.DENIED, ruleId);
-            String reason = mask(decision.approver()) + " refused it"
-                    + (decision.reason() == null ? "" : ": " + mask(decision.reason()));
-            throw refuse(context, action, objects, outcome, requestId,
-                    new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId, reason));
+        if (!terms.approverGroups().isEmpty() && d.groups().stream().noneMatch(terms.approverGroups()::contains)) {
+            return "\"" + fit(approver) + "\" is in none of the rule's approver groups ("
+                    + String.join(", ", terms.approverGroups()) + "); the approval does not count";
         }
-        outcome.decision(Decision.APPROVED, ruleId);
-        appendBeforeAction(outcome);
-        long seq = appendBeforeAction(intent(context, action, objects, Decision.APPROVED, ruleId, requestId));
-        return new Permit(this, context, action, objects, verdict, Decision.APPROVED, requestId, seq, started);
+        for (String earlier : approvers) {
+            if (comparable(earlier).equals(who)) {
+                return "\"" + fit(approver) + "\" approved twice; the rule needs " + terms.approvals()
+                        + " different approvers";
+            }
+        }
+        if (d.grantExpiresAt() != null && !clock.instant().isBefore(d.grantExpiresAt())) {
+            return "the grant by \"" + fit(approver) + "\" expired at " + d.grantExpiresAt();
+        }
+        return null;
+    }
+
+    /**
+     * A name as compared for "the same person": compatibility-normalised, without invisible
+     * format characters or surrounding spaces, lower case; so that {@code payments\u200b-bot}
+     * or a full-width twin does not pass for someone else.
+     */
+    static String comparable(String name) {
+        String n = Normalizer.normalize(name, Normalizer.Form.NFKC);
+        StringBuilder b = new StringBuilder(n.length());
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (Character.getType(c) != Character.FORMAT) {
+                b.append(c);
+            }
+        }
+        return b.toString().strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** The approver, their groups, reason and reference on a decision event. */
+    private void describe(EventDraft outcome, ApprovalDecision d) {
+        outcome.extension(ApprovalEvidence.APPROVER, fit(d.approver()));
+        if (!d.groups().isEmpty()) {
+            outcome.extension("approval.approver-groups", fit(String.join(",", d.groups())));
+        }
+        if (d.reason() != null) {
+            outcome.extension("approval-reason", mask(d.reason()));
+        }
+        if (d.reference() != null) {
+            outcome.extension("approver-reference", mask(d.reference()));
+        }
+    }
+
+    /**
+     * The signed decision on its event: as {@code approval.jws} when the event records what the
+     * token says, else as {@code approval.refused-jws} (a valid approval the guard did not count).
+     */
+    private static void evidence(EventDraft outcome, ApprovalDecision d, boolean recordsIt) {
+        if (d.evidence() != null && d.evidence().length() <= EventDraft.MAX_TEXT_LENGTH) {
+            outcome.extension(recordsIt ? ApprovalEvidence.JWS : "approval.refused-jws", d.evidence());
+        }
+    }
+
+    /** Runs the action under a window grant given earlier for the same rule, agent and resource. */
+    private Permit reuse(Call call, Action action, List<String> objects, Verdict verdict, String actionHash, Grant grant,
+                         Instant started) throws ActionRefusedException {
+        CallContext context = call.context();
+        appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
+                .decision(Decision.APPROVED, verdict.ruleId())
+                .approval(grant.requestId())
+                .extension(ApprovalEvidence.GRANT, "reused")
+                .extension("approval.grant-expires", grant.expiresAt().toString())
+                .extension(ApprovalEvidence.APPROVER, fit(String.join(",", grant.approvers())))
+                .extension(ApprovalEvidence.ACTION_HASH, actionHash));
+        long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, verdict.ruleId(),
+                grant.requestId()));
+        return new Permit(this, context, action, objects, verdict, Decision.APPROVED, grant.requestId(), seq, started,
+                Map.of());
+    }
+
+    /** Lets the action run without approval on the agent's justification, loudly. */
+    private Permit breakGlass(Call call, Action action, List<String> objects, Verdict verdict, String actionHash,
+                              Instant started) throws ActionRefusedException {
+        CallContext context = call.context();
+        String justification = mask(call.breakGlass());
+        String reference = "brk-" + UUID.randomUUID();
+        appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
+                .decision(Decision.ALLOWED, verdict.ruleId())
+                .approval(reference)
+                .extension(BREAK_GLASS, "true")
+                .extension("break-glass.justification", justification)
+                .extension(ApprovalEvidence.ACTION_HASH, actionHash));
+        LOG.warn("BREAK-GLASS: agent {} ran an action on {} under rule {} without approval ({}): {}",
+                context.identity().agentId(), action.resource(), verdict.ruleId(), reference, justification);
+        CallContext stated = context.intent() != null ? context : context.withIntent(call.breakGlass());
+        EventDraft intent = intent(new Call(stated, call.traceNote(), call.breakGlass()), action, objects,
+                Decision.ALLOWED, verdict.ruleId(), reference).extension(BREAK_GLASS, "true");
+        long seq = appendBeforeAction(intent);
+        return new Permit(this, stated, action, objects, verdict, Decision.ALLOWED, reference, seq, started,
+                Map.of(BREAK_GLASS, "true"));
+    }
+
+    private void remember(GrantKey key, Grant grant) {
+        if (grants.size() >= GRANT_SWEEP_SIZE) {
+            Instant now = clock.instant();
+            grants.values().removeIf(g -> !now.isBefore(g.expiresAt()));
+        }
+        grants.put(key, grant);
     }
 
     /** The approver's stage as a future the guard can wait on with a timeout and cancel. */
@@ -297,14 +606,18 @@ public final class Guard {
         return d;
     }
 
-    private EventDraft intent(CallContext context, Action action, List<String> objects, Decision decision,
+    private EventDraft intent(Call call, Action action, List<String> objects, Decision decision,
                               String ruleId, String approvalRef) {
+        CallContext context = call.context();
         EventDraft d = event(Phase.INTENT, context, action, objects).decision(decision, ruleId);
         if (context.intent() != null) {
             d.intent(mask(context.intent()));
         }
         if (approvalRef != null) {
             d.approval(approvalRef);
+        }
+        if (call.traceNote() != null) {
+            d.extension(TRACE_IGNORED, fit(call.traceNote()));
         }
         return d;
     }
@@ -319,28 +632,23 @@ public final class Guard {
         }
     }
 
-    private ActionRefusedException refuse(CallContext context, Action action, List<String> objects,
-                                          EventDraft approvalOutcome, ActionRefusedException refused) {
-        return refuse(context, action, objects, approvalOutcome, null, refused);
-    }
-
     /**
      * Journals a refusal (the approval decision event, if any, then the INTENT event with
      * decision DENIED) and returns the exception to throw. A journal failure does not turn the
      * refusal into anything else; it is attached as suppressed and logged.
      */
-    private ActionRefusedException refuse(CallContext context, Action action, List<String> objects,
+    private ActionRefusedException refuse(Call call, Action action, List<String> objects,
                                           EventDraft approvalOutcome, String approvalRef,
                                           ActionRefusedException refused) {
         try {
             if (approvalOutcome != null) {
                 journal.append(approvalOutcome);
             }
-            journal.append(intent(context, action, objects, Decision.DENIED, refused.ruleId(), approvalRef)
+            journal.append(intent(call, action, objects, Decision.DENIED, refused.ruleId(), approvalRef)
                     .failed(fit(refused.getMessage())));
         } catch (JournalException | RuntimeException e) {
             LOG.warn("could not journal the refusal of an action by agent {} under rule {}: {}",
-                    context.identity().agentId(), refused.ruleId(), e.getMessage());
+                    call.context().identity().agentId(), refused.ruleId(), e.getMessage());
             refused.addSuppressed(e);
         }
         return refused;

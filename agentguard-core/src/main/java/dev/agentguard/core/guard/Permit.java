@@ -30,10 +30,12 @@ public final class Permit {
     private final String approvalRef;
     private final long intentSequence;
     private final Instant started;
+    /** Extensions the outcome event repeats from the intent event (break-glass). */
+    private final Map<String, String> extensions;
     private final AtomicBoolean finished = new AtomicBoolean();
 
     Permit(Guard guard, CallContext context, Action action, List<String> objects, Verdict verdict, Decision decision,
-           String approvalRef, long intentSequence, Instant started) {
+           String approvalRef, long intentSequence, Instant started, Map<String, String> extensions) {
         this.guard = guard;
         this.context = context;
         this.action = action;
@@ -43,6 +45,7 @@ public final class Permit {
         this.approvalRef = approvalRef;
         this.intentSequence = intentSequence;
         this.started = started;
+        this.extensions = extensions;
     }
 
     /** The policy's verdict for the action (allow, or require-approval that was granted). */
@@ -60,7 +63,11 @@ public final class Permit {
         return intentSequence;
     }
 
-    /** The approval request id when an approver granted the action, else {@code null}. */
+    /**
+     * The approval request id when an approver granted the action (or the request id of the
+     * window grant it reused), the break-glass reference ({@code brk-…}) when the agent broke the
+     * glass, else {@code null}.
+     */
     public String approvalReference() {
         return approvalRef;
     }
@@ -115,6 +122,9 @@ public final class Permit {
         Duration took = Duration.between(started, guard.now());
         draft.duration(took.isNegative() ? Duration.ZERO : took);
         draft.extension(Guard.INTENT_SEQUENCE, Long.toString(intentSequence));
+        for (Map.Entry<String, String> e : extensions.entrySet()) {
+            draft.extension(e.getKey(), e.getValue());
+        }
         guard.journal().append(draft);
     }
 

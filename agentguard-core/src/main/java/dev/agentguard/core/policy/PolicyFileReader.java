@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +51,12 @@ final class PolicyFileReader {
     private static final List<String> TOP_KEYS = List.of("policy", "description", "version", "default", "rowLimit",
             "rules", "masking", "expect");
     private static final List<String> RULE_KEYS = List.of("id", "description", "agents", "allow", "deny",
-            "requireApproval", "rowLimit", "requireIntent");
+            "requireApproval", "rowLimit", "requireIntent", "approvals", "approvers", "grant", "breakGlass", "autoApprove");
+    /** The rule keys that configure how a require-approval rule is approved. */
+    private static final List<String> APPROVAL_KEYS = List.of("approvals", "approvers", "grant", "breakGlass",
+            "autoApprove");
+    private static final List<String> GRANT_KEYS = List.of("window");
+    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,6})([smh])");
     private static final List<String> EFFECT_KEYS = List.of("allow", "deny", "requireApproval");
     private static final List<String> CHANNEL_KEYS = List.of("sql");
     private static final List<String> AGENT_KEYS = List.of("ids", "roles", "scopes");
@@ -264,11 +272,119 @@ final class PolicyFileReader {
             }
             b.requireIntent(required);
         }
+        approvalTerms(m, ctx, effect, b);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw fail(m, e.getMessage());
         }
+    }
+
+    /** approvals, approvers, grant, breakGlass and autoApprove: each checked where it is written. */
+    private void approvalTerms(MapNode m, String ctx, Effect effect, Rule.Builder b) throws PolicyFileException {
+        for (String k : APPROVAL_KEYS) {
+            if (m.keys.containsKey(k) && effect != Effect.REQUIRE_APPROVAL) {
+                throw fail(m.keys.get(k), k + " applies to requireApproval rules only; " + ctx + " is "
+                        + effect.ruleNoun() + ": remove " + k);
+            }
+        }
+        Node approvals = m.values.get("approvals");
+        if (approvals != null) {
+            long n = nonNegative(approvals, ctx + " approvals");
+            try {
+                b.approvals((int) Math.min(Integer.MAX_VALUE, n));
+            } catch (IllegalArgumentException e) {
+                throw fail(approvals, e.getMessage());
+            }
+        }
+        Node approvers = m.values.get("approvers");
+        if (approvers != null) {
+            ListNode list = list(approvers, ctx + " approvers", "a list of approver groups, e.g. [payments-leads]");
+            if (list.items.isEmpty()) {
+                throw fail(approvers, ctx + " approvers is an empty list; name the groups whose members may approve, "
+                        + "or remove approvers to accept anyone the approver accepts");
+            }
+            List<String> groups = new ArrayList<>();
+            for (Node item : list.items) {
+                String group = text(item, "each entry of approvers");
+                try {
+                    groups.add(ApprovalTerms.checkGroup(group));
+                } catch (IllegalArgumentException e) {
+                    throw fail(item, e.getMessage());
+                }
+            }
+            b.approvers(groups.toArray(new String[0]));
+        }
+        Node grant = m.values.get("grant");
+        if (grant != null) {
+            grant(grant, ctx, b);
+        }
+        Node breakGlass = m.values.get("breakGlass");
+        if (breakGlass != null) {
+            b.breakGlass(bool(breakGlass, ctx + " breakGlass"));
+        }
+        Node autoApprove = m.values.get("autoApprove");
+        if (autoApprove != null) {
+            b.autoApprove(bool(autoApprove, ctx + " autoApprove"));
+        }
+        if (effect != Effect.REQUIRE_APPROVAL || APPROVAL_KEYS.stream().noneMatch(m.keys::containsKey)) {
+            return;
+        }
+        try {
+            b.build();
+        } catch (IllegalArgumentException e) {
+            // A contradiction between the keys (autoApprove with approvers, …): point at the rule's autoApprove.
+            throw fail(autoApprove != null ? m.keys.get("autoApprove") : null, m, e.getMessage());
+        }
+    }
+
+    /** grant: once, or grant: { window: 15m }. */
+    private void grant(Node node, String ctx, Rule.Builder b) throws PolicyFileException {
+        String what = ctx + " grant";
+        if (node instanceof ScalarNode s && s.isText() && s.text.strip().equals("once")) {
+            b.grantOnce();
+            return;
+        }
+        if (!(node instanceof MapNode gm)) {
+            throw fail(node, what + " must be once (the grant covers one action) or a mapping such as "
+                    + "{ window: 15m } (later actions of the same rule, agent and resource reuse it), found "
+                    + (node instanceof ScalarNode s && s.isText() ? "text " + shown(s.text) : node.kind()));
+        }
+        checkKeys(gm, what, GRANT_KEYS);
+        Node window = required(gm, "window", what, "say how long the grant lasts, e.g. window: 15m");
+        Duration d = duration(window, what + " window");
+        try {
+            b.grantWindow(d);
+        } catch (IllegalArgumentException e) {
+            throw fail(window, e.getMessage());
+        }
+    }
+
+    /** A duration written 90s, 15m or 2h, or in ISO-8601 (PT15M). */
+    private Duration duration(Node node, String what) throws PolicyFileException {
+        String hint = what + " must be a duration such as 90s, 15m or 2h (or ISO-8601, PT15M)";
+        if (!(node instanceof ScalarNode s) || !s.isText()) {
+            throw fail(node, hint + ", found " + node.kind());
+        }
+        String text = s.text.strip();
+        Matcher shortForm = SHORT_DURATION.matcher(text);
+        if (shortForm.matches()) {
+            long n = Long.parseLong(shortForm.group(1));
+            return switch (shortForm.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw fail(node, hint + ", found " + shown(text));
+        }
+    }
+
+    private PolicyFileException fail(Key at, Node otherwise, String reason) {
+        return at != null ? fail(at, reason) : fail(otherwise, reason);
     }
 
     private AgentSelector agents(Node node, String ctx) throws PolicyFileException {

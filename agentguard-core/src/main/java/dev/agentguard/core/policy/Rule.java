@@ -1,6 +1,10 @@
 package dev.agentguard.core.policy;
 
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,10 +18,13 @@ import java.util.regex.Pattern;
  * @param rowLimit      for allow rules: the most rows a query may return (0 = the policy's limit)
  * @param requireIntent for require-approval rules: refuse without asking when the agent stated no
  *                      purpose
+ * @param approval      for require-approval rules: how many approvals, from whom, how long the grant
+ *                      lasts, break-glass and auto-approval; {@link ApprovalTerms#DEFAULT} for other
+ *                      rules (and when {@code null} is given)
  * @param line          the line of the policy file that defines the rule, 0 when built in Java
  */
 public record Rule(String id, Effect effect, String description, AgentSelector agents, ChannelCondition condition,
-                   long rowLimit, boolean requireIntent, int line) {
+                   long rowLimit, boolean requireIntent, ApprovalTerms approval, int line) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
 
@@ -40,6 +47,12 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
             throw new IllegalArgumentException("rule \"" + id + "\": requireIntent applies to require-approval rules "
                     + "only; this rule is " + effect.ruleNoun() + ": remove requireIntent");
         }
+        approval = approval == null ? ApprovalTerms.DEFAULT : approval;
+        if (!approval.equals(ApprovalTerms.DEFAULT) && effect != Effect.REQUIRE_APPROVAL) {
+            throw new IllegalArgumentException("rule \"" + id + "\": approvals, approvers, grant, breakGlass and "
+                    + "autoApprove apply to require-approval rules only; this rule is " + effect.ruleNoun()
+                    + ": remove them");
+        }
         if (effect == Effect.ALLOW && condition instanceof SqlCondition sql && Boolean.TRUE.equals(sql.dangerous())) {
             throw new IllegalArgumentException("rule \"" + id + "\": an allow rule cannot allow every dangerous form "
                     + "at once (dangerous: true); name the forms it allows in dangerousForms or functions");
@@ -47,6 +60,12 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
         if (line < 0) {
             throw new IllegalArgumentException("rule \"" + id + "\": line must be 0 (unknown) or positive, got " + line);
         }
+    }
+
+    /** A rule with the default approval terms (as before approval terms existed). */
+    public Rule(String id, Effect effect, String description, AgentSelector agents, ChannelCondition condition,
+                long rowLimit, boolean requireIntent, int line) {
+        this(id, effect, description, agents, condition, rowLimit, requireIntent, ApprovalTerms.DEFAULT, line);
     }
 
     /** Starts an allow rule. */
@@ -96,6 +115,11 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
         private ChannelCondition condition;
         private long rowLimit;
         private boolean requireIntent;
+        private int approvals = 1;
+        private Set<String> approverGroups = Set.of();
+        private Duration grantWindow;
+        private boolean breakGlass;
+        private boolean autoApprove;
         private int line;
 
         private Builder(String id, Effect effect) {
@@ -138,14 +162,84 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
             return this;
         }
 
+        /**
+         * For require-approval rules: how many different people must approve, 1 to
+         * {@value ApprovalTerms#MAX_APPROVALS}; default 1. Any refusal refuses the action.
+         */
+        public Builder approvals(int approvals) {
+            ApprovalTerms.checkApprovals(approvals);
+            this.approvals = approvals;
+            return this;
+        }
+
+        /**
+         * For require-approval rules: only an approver in one of {@code groups} counts; default
+         * anyone the approver accepts.
+         */
+        public Builder approvers(String... groups) {
+            Set<String> set = new LinkedHashSet<>();
+            for (String g : groups) {
+                set.add(ApprovalTerms.checkGroup(g));
+            }
+            this.approverGroups = Collections.unmodifiableSet(set);
+            return this;
+        }
+
+        /** For require-approval rules: a grant covers the one action it was given for (the default). */
+        public Builder grantOnce() {
+            this.grantWindow = null;
+            return this;
+        }
+
+        /**
+         * For require-approval rules: a grant also covers later actions of the same rule, agent
+         * (acting for the same person) and resource for {@code window}, at most 24 hours.
+         */
+        public Builder grantWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
+            ApprovalTerms.checkGrantWindow(window);
+            this.grantWindow = window;
+            return this;
+        }
+
+        /**
+         * For require-approval rules: an agent may run a matching action without approval by
+         * stating a justification (see {@code CallScope.breakGlass}); journaled as break-glass.
+         */
+        public Builder breakGlass(boolean breakGlass) {
+            this.breakGlass = breakGlass;
+            return this;
+        }
+
+        /**
+         * For require-approval rules: the policy approves every matching action itself, journaled
+         * as approved by {@value ApprovalTerms#AUTO_APPROVER}. For tests and low-risk rules.
+         */
+        public Builder autoApprove(boolean autoApprove) {
+            this.autoApprove = autoApprove;
+            return this;
+        }
+
         /** The line of the policy file that defines the rule. */
         public Builder line(int line) {
             this.line = line;
             return this;
         }
 
+        /**
+         * The rule.
+         *
+         * @throws IllegalArgumentException when settings contradict each other, e.g. approval
+         *                                  settings on an allow rule, or autoApprove with approvers
+         */
         public Rule build() {
-            return new Rule(id, effect, description, agents, condition, rowLimit, requireIntent, line);
+            ApprovalTerms terms;
+            try {
+                terms = new ApprovalTerms(approvals, approverGroups, grantWindow, breakGlass, autoApprove);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rule \"" + id + "\": " + e.getMessage(), e);
+            }
+            return new Rule(id, effect, description, agents, condition, rowLimit, requireIntent, terms, line);
         }
     }
 }

@@ -122,4 +122,35 @@ class InMemoryApproverTest {
         assertEquals("approverName must name who approves; it is journaled as the approver",
                 assertThrows(IllegalArgumentException.class, () -> InMemoryApprover.approveAll("")).getMessage());
     }
+
+    @Test
+    void theNextApprovalOfARequestReplacesTheDecidedOne() {
+        InMemoryApprover approver = new InMemoryApprover();
+        ApprovalRequest first = new ApprovalRequest("r1", AGENT, REFUND, "refunds", null, ApprovalRequest.hashOf(REFUND),
+                2, List.of(), java.util.Set.of(), null, null);
+        CompletableFuture<ApprovalDecision> one = approver.request(first).toCompletableFuture();
+        approver.approve("r1", "bob", java.util.Set.of("payments-leads"), "ok");
+
+        CompletableFuture<ApprovalDecision> two = approver.request(first.afterApprovalsBy(List.of("bob")))
+                .toCompletableFuture();
+        assertEquals(List.of("bob"), approver.pending().get(0).approvedBy());
+        approver.approve("r1", "carol", "ok too");
+
+        assertEquals(java.util.Set.of("payments-leads"), one.join().groups());
+        assertEquals("carol", two.join().approver());
+        assertEquals(List.of(), approver.pending());
+    }
+
+    @Test
+    void aClosedRequestLeavesThePendingListAndCannotBeDecided() {
+        InMemoryApprover approver = new InMemoryApprover();
+        ApprovalRequest r = request("r1");
+        CompletableFuture<ApprovalDecision> answer = approver.request(r).toCompletableFuture();
+
+        approver.requestClosed(r);
+
+        assertTrue(answer.isCancelled());
+        assertEquals(List.of(), approver.pending());
+        assertThrows(IllegalArgumentException.class, () -> approver.approve("r1", "bob", null));
+    }
 }

@@ -167,10 +167,11 @@ class GuardTest {
             assertEquals(requestId, e.approvalRef(), e.phase() + " event's approval reference");
         }
         List<AuditEvent> approvals = audit.filteredOn(m -> m.phase(Phase.APPROVAL)).events();
-        assertEquals(Map.of("action-hash", ApprovalRequest.hashOf(REFUND), "approval-timeout", "PT5M"),
-                approvals.get(0).extensions());
+        assertEquals(Map.of("action-hash", ApprovalRequest.hashOf(REFUND), "approval-timeout", "PT5M",
+                "approval.grant", "once"), approvals.get(0).extensions());
         assertEquals(Map.of("approver", "bob", "approval-reason", "duplicate charge confirmed",
-                "approver-reference", "TICKET-7"), approvals.get(1).extensions());
+                "approver-reference", "TICKET-7", "action-hash", ApprovalRequest.hashOf(REFUND)),
+                approvals.get(1).extensions());
         assertEquals("refund order 42", asked.get().intent());
         assertEquals("refunds", asked.get().ruleId());
         assertEquals(AGENT, asked.get().identity());

@@ -221,7 +221,8 @@ class PolicyFileTest {
         @Test
         void rejectsAnUnknownKeyInARule() {
             assertEquals("policy.yaml:5:5: unknown key \"effect\" in rule \"r\"; allowed keys: id, description, agents, "
-                    + "allow, deny, requireApproval, rowLimit, requireIntent", error(lines("policy: p", "default: deny",
+                    + "allow, deny, requireApproval, rowLimit, requireIntent, approvals, approvers, grant, breakGlass, "
+                    + "autoApprove", error(lines("policy: p", "default: deny",
                     "rules:", "  - id: r", "    effect: deny", "    deny: {}")).getMessage());
         }
 

@@ -1,0 +1,178 @@
+package dev.agentguard.core.guard;
+
+import java.util.Objects;
+
+/**
+ * What an agent says about the calls it makes next on this thread, on any channel: the intent
+ * (its stated purpose), a W3C {@code traceparent}, and — only for rules that allow it — a
+ * break-glass justification. It overrides the session's intent and trace id (for JDBC, the
+ * {@code agentguard.intent} and {@code agentguard.trace} client info) until it is closed.
+ *
+ * <pre>{@code
+ * try (CallScope call = CallScope.builder()
+ *         .intent("refund order 42: duplicate charge")
+ *         .traceparent(request.header("traceparent"))
+ *         .open()) {
+ *     statement.executeUpdate("INSERT INTO refunds …");
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>The intent is masked with the policy's detectors before it is journaled or shown to an
+ *       approver, like every stated intent.</li>
+ *   <li>A traceparent that is not valid is ignored, never failing the call: the events then carry
+ *       the session's trace id, and the intent event notes why in {@code trace.ignored}.</li>
+ *   <li>Break-glass lets a call matching a require-approval rule with {@code breakGlass: true} run
+ *       without approval. The justification is mandatory, and every use is journaled loudly
+ *       (extension {@code break-glass}) and logged as a warning. On a rule without
+ *       {@code breakGlass: true} it changes nothing: approval is asked as usual.</li>
+ * </ul>
+ * Scopes nest (an inner scope overrides what it sets and keeps the rest) and must be closed in
+ * reverse order on the thread that opened them; try-with-resources does both.
+ */
+public final class CallScope implements AutoCloseable {
+
+    /** The longest intent or justification accepted; state the purpose in a sentence. */
+    public static final int MAX_TEXT = 1000;
+
+    /** The shortest break-glass justification: what is broken and why it cannot wait. */
+    public static final int MIN_JUSTIFICATION = 10;
+
+    private static final ThreadLocal<CallScope> CURRENT = new ThreadLocal<>();
+
+    private final CallScope outer;
+    private final Thread owner;
+    private final String intent;
+    private final String traceparent;
+    private final String breakGlass;
+    private boolean closed;
+
+    private CallScope(Builder b, CallScope outer) {
+        this.outer = outer;
+        this.owner = Thread.currentThread();
+        this.intent = b.intent != null ? b.intent : outer == null ? null : outer.intent;
+        this.traceparent = b.traceparent != null ? b.traceparent : outer == null ? null : outer.traceparent;
+        this.breakGlass = b.breakGlass != null ? b.breakGlass : outer == null ? null : outer.breakGlass;
+    }
+
+    /** Starts a scope; nothing applies until {@link Builder#open()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The innermost open scope of this thread, or {@code null}. */
+    static CallScope current() {
+        return CURRENT.get();
+    }
+
+    /** The stated intent, or {@code null}. */
+    public String intent() {
+        return intent;
+    }
+
+    /** The traceparent as given (validated when a call is guarded), or {@code null}. */
+    public String traceparent() {
+        return traceparent;
+    }
+
+    /** The break-glass justification, or {@code null}. */
+    public String breakGlassJustification() {
+        return breakGlass;
+    }
+
+    /**
+     * Ends the scope: the thread's calls go back to what the enclosing scope (or the session) says.
+     *
+     * @throws IllegalStateException when called on another thread, or while an inner scope is open
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a CallScope is closed on the thread that opened it (" + owner.getName()
+                    + ")");
+        }
+        if (CURRENT.get() != this) {
+            throw new IllegalStateException("an inner CallScope is still open; close scopes in reverse order "
+                    + "(try-with-resources does)");
+        }
+        closed = true;
+        if (outer == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(outer);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CallScope[" + (intent != null ? "intent, " : "") + (traceparent != null ? "traceparent, " : "")
+                + (breakGlass != null ? "break-glass, " : "") + (closed ? "closed" : "open") + "]";
+    }
+
+    /** Configures a {@link CallScope}. */
+    public static final class Builder {
+        private String intent;
+        private String traceparent;
+        private String breakGlass;
+
+        private Builder() {
+        }
+
+        /** The agent's stated purpose for the calls in the scope, at most {@value #MAX_TEXT} characters. */
+        public Builder intent(String intent) {
+            Objects.requireNonNull(intent, "intent");
+            if (intent.isBlank()) {
+                throw new IllegalArgumentException("intent is blank; state the purpose, e.g. \"refund order 42\"");
+            }
+            if (intent.length() > MAX_TEXT) {
+                throw new IllegalArgumentException("intent is " + intent.length() + " characters; at most " + MAX_TEXT
+                        + " are journaled: state the purpose in a sentence");
+            }
+            this.intent = intent.strip();
+            return this;
+        }
+
+        /**
+         * The W3C {@code traceparent} of the work the calls belong to. Not checked here: an invalid
+         * value is ignored when a call is guarded, and the journal notes it; {@code null} is allowed
+         * (a request without the header) and sets nothing.
+         */
+        public Builder traceparent(String traceparent) {
+            this.traceparent = traceparent == null || traceparent.isBlank() ? null : traceparent;
+            return this;
+        }
+
+        /**
+         * Breaks the glass: calls matching a rule with {@code breakGlass: true} run without approval.
+         *
+         * @param justification what is broken and why it cannot wait for an approver,
+         *                      {@value #MIN_JUSTIFICATION} to {@value #MAX_TEXT} characters; journaled
+         *                      (masked) with every call it lets through
+         * @throws IllegalArgumentException when the justification is missing or too short or long
+         */
+        public Builder breakGlass(String justification) {
+            if (justification == null || justification.isBlank()) {
+                throw new IllegalArgumentException("break-glass needs a justification: say what is broken and why it "
+                        + "cannot wait for an approver; it is journaled with every call it lets through");
+            }
+            String j = justification.strip();
+            if (j.length() < MIN_JUSTIFICATION || j.length() > MAX_TEXT) {
+                throw new IllegalArgumentException("a break-glass justification is " + MIN_JUSTIFICATION + " to "
+                        + MAX_TEXT + " characters, this one " + j.length() + ": say what is broken and why it cannot "
+                        + "wait for an approver");
+            }
+            this.breakGlass = j;
+            return this;
+        }
+
+        /** Opens the scope on this thread. */
+        public CallScope open() {
+            CallScope scope = new CallScope(this, CURRENT.get());
+            CURRENT.set(scope);
+            return scope;
+        }
+    }
+}
