@@ -7,6 +7,7 @@ import dev.agentguard.audit.integrity.CheckpointSigner;
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.audit.reader.EventFilter;
 import dev.agentguard.audit.reader.JournalReader;
+import dev.agentguard.core.approval.DecisionSigner;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.identity.IdentitySource;
 import dev.agentguard.core.policy.Policy;
@@ -14,7 +15,6 @@ import dev.agentguard.core.policy.PolicyFileException;
 import dev.agentguard.jdbc.GuardedDataSource;
 import dev.agentguard.jdbc.PolicyViolationException;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -25,11 +25,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * A payments support agent working on cardholder data through AgentGuard, on embedded defaults:
@@ -116,6 +119,10 @@ public final class PaymentsAgent {
         Policy policy = readPolicy();
         removeOldJournal(journalDir);
         KeyPair keys = replaceKeyPair(keyDir);
+        // The on-call supervisor signs approval decisions with a key of their own; its public half
+        // lets an assessor check every decision offline (verify --approval-key).
+        DecisionSigner supervisorKey = DecisionSigner.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        Files.writeString(keyDir.resolve("approver.pub"), supervisorKey.publicKeyPem());
 
         List<Step> steps;
         long cardsLeft;
@@ -129,6 +136,7 @@ public final class PaymentsAgent {
                     .identity(IdentitySource.fixed(IDENTITY))
                     .policy(policy)
                     .journal(journal)
+                    .approver(new OnCallSupervisor(supervisorKey, out, Clock.systemUTC()))
                     .build();
             out.println("AgentGuard sample: a payments support agent on cardholder data");
             out.println("  agent     " + IDENTITY.agentId() + " (role payments), acting for " + IDENTITY.onBehalfOf());
@@ -191,6 +199,16 @@ public final class PaymentsAgent {
                 }
             });
 
+            attempt(c, "refund order 3 as agreed in ticket CS-1042", "UPDATE orders SET amount = ? WHERE id = ?", sql -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setBigDecimal(1, java.math.BigDecimal.ZERO);
+                    ps.setInt(2, 3);
+                    int updated = ps.executeUpdate();
+                    return "approved by " + OnCallSupervisor.NAME + "; " + updated + (updated == 1 ? " row" : " rows")
+                            + " updated";
+                }
+            });
+
             attempt(c, "mark order 1 shipped", "UPDATE orders SET status = ? WHERE id = ?", sql -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setString(1, "shipped");
@@ -237,6 +255,7 @@ public final class PaymentsAgent {
         long intents = events.stream().filter(e -> e.phase() == Phase.INTENT).count();
         long denied = events.stream().filter(e -> e.phase() == Phase.INTENT && e.decision() == Decision.DENIED).count();
         long outcomes = events.stream().filter(e -> e.phase() == Phase.OUTCOME).count();
+        long approvals = events.stream().filter(e -> e.phase() == Phase.APPROVAL).count();
         Map<String, Long> masked = new LinkedHashMap<>();
         for (AuditEvent e : events) {
             e.counts().forEach((name, count) -> {
@@ -246,7 +265,7 @@ public final class PaymentsAgent {
             });
         }
         out.println("Journal: " + events.size() + " events: " + intents + " intents (" + denied + " denied), " + outcomes
-                + " outcomes, the journal's open and close;");
+                + " outcomes, " + approvals + " approval events (request, signed decision), the journal's open and close;");
         out.println("  values masked: " + (masked.isEmpty() ? "none" : masked.entrySet().stream()
                 .map(m -> m.getKey() + " " + m.getValue()).collect(Collectors.joining(", "))));
         out.println("  journal      " + shown(journalDir));
@@ -255,6 +274,8 @@ public final class PaymentsAgent {
         out.println("Look at it:");
         out.println("  bin/agentguard list " + shown(journalDir));
         out.println("  bin/agentguard verify --public-key " + shown(keyDir.resolve("checkpoint.pub")) + " " + shown(journalDir));
+        out.println("  bin/agentguard verify --public-key " + shown(keyDir.resolve("checkpoint.pub")) + " --approval-key "
+                + shown(keyDir.resolve("approver.pub")) + " " + shown(journalDir) + "   (approval signatures too)");
     }
 
     /** {@code path} as the user would type it: relative to the working directory when inside it. */

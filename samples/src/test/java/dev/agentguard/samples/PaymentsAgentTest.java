@@ -80,7 +80,7 @@ class PaymentsAgentTest {
 
     @Test
     void refusedStatementsNeverReachTheDatabase() {
-        assertTrue(stdout.contains("6 statements tried; 3 ran, 3 were refused before reaching the database"), stdout);
+        assertTrue(stdout.contains("7 statements tried; 4 ran, 3 were refused before reaching the database"), stdout);
         assertTrue(stdout.contains("the cards table still holds 5 cards."), stdout);
     }
 
@@ -97,6 +97,22 @@ class PaymentsAgentTest {
     }
 
     @Test
+    void journalsTheRefundWithTheSupervisorsSignedApproval() {
+        String refund = "UPDATE orders SET amount = ? WHERE id = ?";
+        assertThat(journal)
+                .eventsInOrder(
+                        e -> e.phase(Phase.APPROVAL).decision(Decision.APPROVAL_REQUIRED)
+                                .rule("amount-changes-need-approval"),
+                        e -> e.phase(Phase.APPROVAL).decision(Decision.APPROVED).rule("amount-changes-need-approval")
+                                .where("signed by the supervisor", ev -> ev.extensions().containsKey("approval.jws")
+                                        && OnCallSupervisor.NAME.equals(ev.extensions().get("approver"))),
+                        e -> e.phase(Phase.INTENT).action(refund).decision(Decision.APPROVED)
+                                .rule("amount-changes-need-approval").intent("refund order 3 as agreed in ticket CS-1042"),
+                        e -> e.phase(Phase.OUTCOME).action(refund).outcome(Outcome.SUCCESS).count("updated", 1));
+        assertTrue(stdout.contains("-> approved by carol@example.com; 1 row updated"), stdout);
+    }
+
+    @Test
     void journalsTheCardReadWithEveryPanMasked() {
         assertThat(journal).eventsInOrder(
                 e -> e.phase(Phase.INTENT).action("SELECT id, holder, pan, expiry FROM cards ORDER BY id")
@@ -109,7 +125,8 @@ class PaymentsAgentTest {
     @Test
     void everyAgentEventIsBoundToTheAgentAndItsHumanInOneSession() {
         var events = assertThat(journal).filteredOn(e -> e.agent("payments-agent")).events();
-        assertEquals(9, events.size(), "6 intents and the 3 outcomes of the statements that ran");
+        assertEquals(13, events.size(), "7 intents, the 4 outcomes of the statements that ran, and the refund's approval "
+                + "request and decision");
         for (var e : events) {
             assertEquals("alice@example.com", e.onBehalfOf(), e.toString());
             assertEquals("payments-db", e.resource(), e.toString());
@@ -190,7 +207,7 @@ class PaymentsAgentTest {
         assertNotEquals(firstKey, Files.readString(keyDir.resolve("checkpoint.pub")));
         assertThat(dir)
                 .isIntactAndSignedBy(CheckpointSigner.readPublicKey(keyDir.resolve("checkpoint.pub")))
-                .hasExactly(6).eventsMatching(e -> e.phase(Phase.INTENT))
+                .hasExactly(7).eventsMatching(e -> e.phase(Phase.INTENT))
                 .hasExactly(1).eventsMatching(e -> e.action("journal.open"));
     }
 

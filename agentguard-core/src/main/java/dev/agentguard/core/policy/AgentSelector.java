@@ -16,18 +16,27 @@ import java.util.Set;
  * @param roles  roles, compared exactly; the agent needs at least one of them
  * @param scopes OAuth scopes, compared exactly; the agent needs at least one of them
  */
-public record AgentSelector(Set<String> ids, Set<String> roles, Set<String> scopes) {
+public record AgentSelector(Set<String> ids, Set<String> roles, Set<String> scopes, Set<String> onBehalfOf) {
 
     /** The selector that matches every agent. */
-    public static final AgentSelector ANY = new AgentSelector(Set.of(), Set.of(), Set.of());
+    public static final AgentSelector ANY = new AgentSelector(Set.of(), Set.of(), Set.of(), Set.of());
 
     public AgentSelector {
         ids = checked("ids", ids);
         roles = checked("roles", roles);
         scopes = checked("scopes", scopes);
+        onBehalfOf = checked("onBehalfOf", onBehalfOf);
         for (String id : ids) {
             NamePattern.compile("agent id", id, Integer.MAX_VALUE, false);
         }
+        for (String user : onBehalfOf) {
+            NamePattern.compile("on-behalf-of user", user, Integer.MAX_VALUE, false);
+        }
+    }
+
+    /** A selector by agent ids, roles and scopes, for any person (or none) the agent acts for. */
+    public AgentSelector(Set<String> ids, Set<String> roles, Set<String> scopes) {
+        this(ids, roles, scopes, Set.of());
     }
 
     /** A selector for agents whose id matches one of {@code ids}. */
@@ -47,17 +56,25 @@ public record AgentSelector(Set<String> ids, Set<String> roles, Set<String> scop
 
     /** This selector, additionally requiring one of {@code roles}. */
     public AgentSelector andRoles(String... roles) {
-        return new AgentSelector(ids, orderedSet(roles), scopes);
+        return new AgentSelector(ids, orderedSet(roles), scopes, onBehalfOf);
     }
 
     /** This selector, additionally requiring one of {@code scopes}. */
     public AgentSelector andScopes(String... scopes) {
-        return new AgentSelector(ids, roles, orderedSet(scopes));
+        return new AgentSelector(ids, roles, orderedSet(scopes), onBehalfOf);
     }
 
     /** Whether the selector matches every agent. */
+    /**
+     * These agents, only while acting for one of {@code users} (case-insensitive globs such as
+     * {@code *@example.com}); an agent acting for nobody does not match.
+     */
+    public AgentSelector actingFor(String... users) {
+        return new AgentSelector(ids, roles, scopes, orderedSet(users));
+    }
+
     public boolean isAny() {
-        return ids.isEmpty() && roles.isEmpty() && scopes.isEmpty();
+        return ids.isEmpty() && roles.isEmpty() && scopes.isEmpty() && onBehalfOf.isEmpty();
     }
 
     /** Whether {@code identity} is selected. Compiles the id patterns; the policy uses a precompiled form. */
@@ -92,6 +109,9 @@ public record AgentSelector(Set<String> ids, Set<String> roles, Set<String> scop
         List<String> parts = new ArrayList<>(3);
         if (!ids.isEmpty()) {
             parts.add("ids " + ids);
+        }
+        if (!onBehalfOf.isEmpty()) {
+            parts.add("acting for " + onBehalfOf);
         }
         if (!roles.isEmpty()) {
             parts.add("roles " + roles);

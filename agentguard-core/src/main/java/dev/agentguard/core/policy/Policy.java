@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An immutable, compiled policy: rules that allow, deny or send actions for approval, the
@@ -40,10 +41,15 @@ import java.util.Optional;
  */
 public final class Policy {
 
+    /** The rule id of a verdict that refuses a shared or generic agent id. */
+    public static final String SHARED_AGENT_RULE = "shared-agent-id";
+
     private final String name;
     private final String description;
     private final Effect defaultEffect;
     private final long rowLimit;
+    /** Lower case; an agent with one of these ids is refused everything (PCI DSS 8.2.1). */
+    private final Set<String> sharedAgentIds;
     private final List<Rule> rules;
     private final Map<String, Rule> rulesById;
     private final MaskingRules masking;
@@ -61,6 +67,7 @@ public final class Policy {
         this.description = b.description;
         this.defaultEffect = b.defaultEffect;
         this.rowLimit = b.rowLimit;
+        this.sharedAgentIds = Set.copyOf(b.sharedAgentIds);
         this.rules = List.copyOf(b.rules);
         Map<String, Rule> byId = new LinkedHashMap<>();
         List<CompiledRule> deny = new ArrayList<>();
@@ -124,6 +131,10 @@ public final class Policy {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(action, "action");
         try {
+            if (!sharedAgentIds.isEmpty() && sharedAgentIds.contains(identity.agentId().toLowerCase(java.util.Locale.ROOT))) {
+                return new Verdict(Effect.DENY, SHARED_AGENT_RULE, "agent id \"" + identity.agentId() + "\" is a shared or "
+                        + "generic id, which the policy refuses: give every agent its own identity (PCI DSS 8.2.1)", 0);
+            }
             if (action.detail() instanceof SqlAction sql) {
                 return decideSql(identity, sql);
             }
@@ -274,6 +285,11 @@ public final class Policy {
         return rowLimit;
     }
 
+    /** Agent ids refused whatever they ask (lower case): generic or shared accounts. */
+    public Set<String> sharedAgentIds() {
+        return sharedAgentIds;
+    }
+
     /** The rules in file order. */
     public List<Rule> rules() {
         return rules;
@@ -309,6 +325,7 @@ public final class Policy {
         private String description;
         private Effect defaultEffect;
         private long rowLimit;
+        private final Set<String> sharedAgentIds = new java.util.LinkedHashSet<>();
         private final List<Rule> rules = new ArrayList<>();
         private MaskingRules masking = MaskingRules.defaults();
         private final List<PolicyExpectation> expectations = new ArrayList<>();
@@ -345,6 +362,21 @@ public final class Policy {
                 throw new IllegalArgumentException("rowLimit must be 0 (no limit) or positive, got " + rowLimit);
             }
             this.rowLimit = rowLimit;
+            return this;
+        }
+
+        /**
+         * Agent ids this policy refuses outright, compared case-insensitively: generic or shared
+         * accounts such as {@code admin} or {@code service}, which PCI DSS 8.2.1 rules out. The
+         * verdict names the rule {@value #SHARED_AGENT_RULE}.
+         */
+        public Builder sharedAgentIds(String... ids) {
+            for (String id : ids) {
+                if (id == null || id.isBlank()) {
+                    throw new IllegalArgumentException("sharedAgentIds must not contain blank entries; remove the empty entry");
+                }
+                sharedAgentIds.add(id.toLowerCase(java.util.Locale.ROOT));
+            }
             return this;
         }
 

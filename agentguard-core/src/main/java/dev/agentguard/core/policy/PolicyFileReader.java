@@ -49,7 +49,7 @@ final class PolicyFileReader {
     static final int MAX_BYTES = 1024 * 1024;
 
     private static final List<String> TOP_KEYS = List.of("policy", "description", "version", "default", "rowLimit",
-            "rules", "masking", "expect");
+            "sharedAgentIds", "rules", "masking", "expect");
     private static final List<String> RULE_KEYS = List.of("id", "description", "agents", "allow", "deny",
             "requireApproval", "rowLimit", "requireIntent", "approvals", "approvers", "grant", "breakGlass", "autoApprove");
     /** The rule keys that configure how a require-approval rule is approved. */
@@ -59,7 +59,7 @@ final class PolicyFileReader {
     private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,6})([smh])");
     private static final List<String> EFFECT_KEYS = List.of("allow", "deny", "requireApproval");
     private static final List<String> CHANNEL_KEYS = List.of("sql");
-    private static final List<String> AGENT_KEYS = List.of("ids", "roles", "scopes");
+    private static final List<String> AGENT_KEYS = List.of("ids", "roles", "scopes", "onBehalfOf");
     private static final List<String> SQL_KEYS = List.of("kinds", "tables", "tablesRead", "tablesWritten", "columns",
             "functions", "dangerousForms", "whereMissing", "multiStatement", "dangerous");
     private static final List<String> MASKING_KEYS = List.of("hashKeyEnv", "partial", "columns", "detectors");
@@ -161,6 +161,7 @@ final class PolicyFileReader {
         if (rowLimit != null) {
             b.rowLimit(nonNegative(rowLimit, "rowLimit"));
         }
+        b.sharedAgentIds(textSet(m, "sharedAgentIds", "the policy").toArray(String[]::new));
         List<Rule> rules = new ArrayList<>();
         Node rulesNode = m.values.get("rules");
         if (rulesNode != null) {
@@ -399,7 +400,15 @@ final class PolicyFileReader {
                 throw fail(m.values.get("ids"), e.getMessage());
             }
         }
-        return new AgentSelector(ids, textSet(m, "roles", what), textSet(m, "scopes", what));
+        Set<String> users = textSet(m, "onBehalfOf", what);
+        for (String user : users) {
+            try {
+                NamePattern.compile("on-behalf-of user", user, 1, false);
+            } catch (IllegalArgumentException e) {
+                throw fail(m.values.get("onBehalfOf"), e.getMessage());
+            }
+        }
+        return new AgentSelector(ids, textSet(m, "roles", what), textSet(m, "scopes", what), users);
     }
 
     private SqlCondition sqlCondition(Node node, String ctx, Effect effect) throws PolicyFileException {

@@ -636,4 +636,36 @@ class PolicyDecisionTest {
                     p.decide(PAYMENTS, Sql.select("t").calls("count", "md5").action("?")));
         }
     }
+
+    @Nested
+    class People {
+
+        @Test
+        void selectsRulesByThePersonTheAgentActsFor() {
+            Policy p = denyByDefault()
+                    .rule(Rule.allow("staff-reads").agents(AgentSelector.roles("payments").actingFor("*@example.com"))
+                            .sql(sql().kinds(SELECT)))
+                    .build();
+
+            assertVerdict(Effect.ALLOW, "staff-reads",
+                    p.decide(PAYMENTS.actingFor("Alice@Example.com"), Sql.select("cards").action("?")));
+            assertVerdict(Effect.DENY, Verdict.DEFAULT_RULE,
+                    p.decide(PAYMENTS.actingFor("mallory@evil.example"), Sql.select("cards").action("?")));
+            // An agent acting for nobody does not match a rule about the person.
+            assertVerdict(Effect.DENY, Verdict.DEFAULT_RULE, p.decide(PAYMENTS, Sql.select("cards").action("?")));
+        }
+
+        @Test
+        void refusesASharedAgentIdWhateverItAsks() {
+            Policy p = Policy.builder().name("open").defaultEffect(Effect.ALLOW).sharedAgentIds("admin", "Service")
+                    .rule(Rule.allow("everything").sql(sql().kinds(SELECT))).build();
+
+            Verdict v = p.decide(AgentIdentity.of("SERVICE", "payments"), Sql.select("cards").action("?"));
+
+            assertVerdict(Effect.DENY, Policy.SHARED_AGENT_RULE, v);
+            assertEquals("agent id \"SERVICE\" is a shared or generic id, which the policy refuses: give every agent its "
+                    + "own identity (PCI DSS 8.2.1)", v.reason());
+            assertVerdict(Effect.ALLOW, "everything", p.decide(PAYMENTS, Sql.select("cards").action("?")));
+        }
+    }
 }

@@ -200,7 +200,7 @@ class PolicyFileTest {
             PolicyFileException e = error("policy: p\ndefault: deny\nrowlimit: 5\n");
 
             assertEquals("policy.yaml:3:1: unknown key \"rowlimit\" in the policy; allowed keys: policy, description, "
-                    + "version, default, rowLimit, rules, masking, expect; did you mean \"rowLimit\"?", e.getMessage());
+                    + "version, default, rowLimit, sharedAgentIds, rules, masking, expect; did you mean \"rowLimit\"?", e.getMessage());
             assertEquals(3, e.line());
         }
 
@@ -229,7 +229,7 @@ class PolicyFileTest {
         @Test
         void rejectsAnUnknownKeyInAgents() {
             assertEquals("policy.yaml:4:24: unknown key \"role\" in the agents of rule \"r\"; allowed keys: ids, roles, "
-                    + "scopes; did you mean \"roles\"?", error(lines("policy: p", "default: deny", "rules:",
+                    + "scopes, onBehalfOf; did you mean \"roles\"?", error(lines("policy: p", "default: deny", "rules:",
                     "  - { id: r, agents: { role: [ops] }, allow: {} }")).getMessage());
         }
 
@@ -327,7 +327,7 @@ class PolicyFileTest {
                     error(lines("policy: p", "default: deny", "rules:",
                             "  - { id: r, deny: { sql: { kinds: DELETE } } }")).getMessage());
             assertEquals("policy.yaml:1:1: a policy file is a mapping with the keys policy, description, version, "
-                    + "default, rowLimit, rules, masking, expect, found a list", error("- policy: p\n").getMessage());
+                    + "default, rowLimit, sharedAgentIds, rules, masking, expect, found a list", error("- policy: p\n").getMessage());
         }
 
         @Test
@@ -424,6 +424,16 @@ class PolicyFileTest {
             assertEquals("policy.yaml:4:25: partialKeepFirst is 8, allowed are 0 to 6: PCI DSS 3.4.1 allows showing at "
                     + "most the first 6 digits of a PAN", error(lines("policy: p", "default: deny", "masking:",
                     "  partial: { keepFirst: 8 }")).getMessage());
+        }
+
+        @Test
+        void readsSharedAgentIdsAndPeopleInSelectors() throws Exception {
+            Policy p = parse(lines("policy: p", "default: deny", "sharedAgentIds: [admin, service]", "rules:",
+                    "  - id: staff", "    agents: { roles: [payments], onBehalfOf: [\"*@example.com\"] }",
+                    "    allow: { sql: { kinds: [SELECT] } }"));
+
+            assertEquals(Set.of("admin", "service"), p.sharedAgentIds());
+            assertEquals(Set.of("*@example.com"), p.rules().get(0).agents().onBehalfOf());
         }
 
         @Test
