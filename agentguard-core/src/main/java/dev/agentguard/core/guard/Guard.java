@@ -1,5 +1,7 @@
 package dev.agentguard.core.guard;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.agentguard.audit.Channel;
 import dev.agentguard.audit.Decision;
 import dev.agentguard.audit.EventDraft;
@@ -26,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.text.Normalizer;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -295,7 +298,10 @@ public final class Guard {
                     throw refuse(call, action, objects, outcome, requestId,
                             new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId, reason));
                 }
-                String broken = brokenTerm(decision, context, terms, approvers);
+                String broken = unboundEvidence(decision, request);
+                if (broken == null) {
+                    broken = brokenTerm(decision, context, terms, approvers);
+                }
                 if (broken != null) {
                     outcome.decision(Decision.DENIED, ruleId).failed(fit(broken));
                     evidence(outcome, decision, false);
@@ -380,6 +386,40 @@ public final class Guard {
     }
 
     /**
+     * Why an approval's signed evidence does not back it, or {@code null}: the token must be bound
+     * to this request and this action and say what the decision says. The approver verified the
+     * signature; this holds even when it checked nothing else, so that a lax or compromised
+     * approver cannot replay a grant made for another request or action.
+     */
+    private static String unboundEvidence(ApprovalDecision d, ApprovalRequest request) {
+        if (d.evidence() == null) {
+            return null;
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = SignedJWT.parse(d.evidence().strip()).getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            return "the approval's evidence is not a signed decision (compact JWS); the approval does not count";
+        }
+        Object requestId = claims.getClaim("request_id");
+        Object scope = claims.getClaim("grant_scope");
+        Object decision = claims.getClaim("decision");
+        if (!request.requestId().equals(requestId)) {
+            return "the signed decision is for another request, not " + request.requestId()
+                    + "; the approval does not count";
+        }
+        if (!request.actionHash().equals(scope)) {
+            return "the signed decision's grant scope is another action, not this one (hash "
+                    + request.actionHash().substring(0, 12) + "…); the approval does not count";
+        }
+        if (!"approved".equals(decision) || !d.approver().equals(claims.getSubject())) {
+            return "the signed decision does not say what the approver reported (decision or approver differ); "
+                    + "the approval does not count";
+        }
+        return null;
+    }
+
+    /**
      * Which of the rule's terms an approval breaks, or {@code null}: no self-approval, the
      * approver groups, different approvers, an unexpired grant.
      */
@@ -418,13 +458,24 @@ public final class Guard {
     static String comparable(String name) {
         String n = Normalizer.normalize(name, Normalizer.Form.NFKC);
         StringBuilder b = new StringBuilder(n.length());
-        for (int i = 0; i < n.length(); i++) {
-            char c = n.charAt(i);
-            if (Character.getType(c) != Character.FORMAT) {
-                b.append(c);
-            }
-        }
+        // By code point, so that supplementary invisibles (tag characters) are seen as what they are.
+        n.codePoints().filter(cp -> !isInvisible(cp)).forEach(b::appendCodePoint);
         return b.toString().strip().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether {@code cp} renders as nothing: a format character, or one of Unicode's other
+     * default-ignorable code points (grapheme joiner, variation selectors, Hangul fillers,
+     * Mongolian variation selectors, tags), which are not all of type FORMAT.
+     */
+    private static boolean isInvisible(int cp) {
+        return Character.getType(cp) == Character.FORMAT
+                || cp == 0x034F
+                || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0
+                || cp == 0x17B4 || cp == 0x17B5
+                || cp >= 0x180B && cp <= 0x180F
+                || cp >= 0xFE00 && cp <= 0xFE0F
+                || cp >= 0xE0000 && cp <= 0xE0FFF;
     }
 
     /** The approver, their groups, reason and reference on a decision event. */
