@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -70,7 +71,16 @@ public final class DecisionVerifier {
     private final Duration clockSkew;
     private final Clock clock;
 
-    private record TrustedKey(String keyId, PublicKey key, Set<JWSAlgorithm> algorithms) {
+    /**
+     * @param approver null for a service key that may sign for anyone it authenticated; else the
+     *                 one person this key signs as (compared case-insensitively)
+     * @param groups   null for any groups; else the groups this key may claim
+     */
+    private record TrustedKey(String keyId, PublicKey key, Set<JWSAlgorithm> algorithms, String approver,
+                              Set<String> groups) {
+        TrustedKey(String keyId, PublicKey key, Set<JWSAlgorithm> algorithms) {
+            this(keyId, key, algorithms, null, null);
+        }
     }
 
     private DecisionVerifier(Builder b) {
@@ -215,6 +225,19 @@ public final class DecisionVerifier {
             throw new RejectedDecisionException("the signed decision's issuer is "
                     + (claims.issuer() == null ? "missing" : shown(claims.issuer())) + ", not " + issuer, compact);
         }
+        if (signer.approver() != null && !signer.approver().equalsIgnoreCase(claims.approver().strip())) {
+            // A personal key signs as its owner only: otherwise one operator could approve as
+            // another, and defeat "no self-approval", approver groups and "two different people".
+            throw new RejectedDecisionException("the decision names the approver " + shown(claims.approver())
+                    + " but is signed by the key of " + signer.approver() + " (kid " + signer.keyId() + ")", compact);
+        }
+        if (signer.groups() != null && !signer.groups().containsAll(claims.groups())) {
+            Set<String> extra = new LinkedHashSet<>(claims.groups());
+            extra.removeAll(signer.groups());
+            throw new RejectedDecisionException("the decision claims groups " + shown(String.join(",", extra))
+                    + " that the key of " + (signer.approver() == null ? "kid " + signer.keyId() : signer.approver())
+                    + " may not claim (allowed: " + String.join(",", signer.groups()) + ")", compact);
+        }
         return new SignedDecision(claims, signer.keyId(), alg.getName(), token);
     }
 
@@ -300,6 +323,25 @@ public final class DecisionVerifier {
         public Builder key(PublicKey key) {
             Objects.requireNonNull(key, "key");
             return key(CheckpointSigner.keyIdOf(key), key);
+        }
+
+        /**
+         * Trusts {@code key} as one person's key: a decision it signs must name {@code approver}
+         * (case-insensitive) and may claim only {@code groups}. Use this for operators' keys
+         * ({@code agentguard approvals approve --key …}); a service key that signs for the
+         * people it authenticated itself is given with {@link #key(PublicKey)}.
+         */
+        public Builder personalKey(PublicKey key, String approver, String... groups) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(approver, "approver");
+            if (approver.isBlank()) {
+                throw new IllegalArgumentException("approver must not be blank: name the person whose key this is");
+            }
+            key(CheckpointSigner.keyIdOf(key), key);
+            TrustedKey added = keys.remove(keys.size() - 1);
+            keys.add(new TrustedKey(added.keyId(), added.key(), added.algorithms(), approver.strip(),
+                    Set.copyOf(Arrays.asList(groups))));
+            return this;
         }
 
         /** Trusts {@code key} under the key id {@code keyId}. */

@@ -67,6 +67,28 @@ class DecisionVerifierTest {
     }
 
     @Test
+    void aPersonalKeySignsOnlyAsItsOwnerAndWithItsOwnGroups() throws Exception {
+        KeyPair bobs = TestKeys.ed25519();
+        DecisionSigner bob = TestKeys.signer(bobs);
+        DecisionVerifier personal = DecisionVerifier.builder().personalKey(bobs.getPublic(), "Bob@example.com", "payments-leads")
+                .acceptedAlgorithms("EdDSA").clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+
+        assertEquals("bob@example.com", personal.verify(bob.sign(approval(REQUEST).withGroups(Set.of("payments-leads"))),
+                REQUEST).claims().approver(), "the owner's own decision verifies");
+
+        DecisionClaims asAlice = DecisionClaims.of(true, REQUEST.requestId(), REQUEST.actionHash(), "alice@example.com",
+                "ok", NOW.minusSeconds(5), Duration.ofMinutes(5));
+        assertEquals("the decision names the approver (a value not shown here) but is signed by the key of Bob@example.com"
+                + " (kid " + bob.keyId() + ")", assertThrows(RejectedDecisionException.class,
+                () -> personal.verify(bob.sign(asAlice), REQUEST)).getMessage());
+
+        String moreGroups = bob.sign(approval(REQUEST).withGroups(Set.of("payments-leads", "security")));
+        assertEquals("the decision claims groups \"security\" that the key of Bob@example.com may not claim (allowed: "
+                + "payments-leads)", assertThrows(RejectedDecisionException.class,
+                () -> personal.verify(moreGroups, REQUEST)).getMessage());
+    }
+
+    @Test
     void acceptsADecisionSignedByTheServiceForThisRequestAndAction() throws Exception {
         DecisionClaims claims = approval(REQUEST).withGroups(Set.of("payments-leads")).withTokenId("t-1");
         String token = signer.sign(claims);
