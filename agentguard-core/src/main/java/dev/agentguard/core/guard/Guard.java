@@ -340,6 +340,12 @@ public final class Guard {
                         requestId, e.getClass().getSimpleName());
             }
         }
+        if (context.identity().isExpiredAt(clock.instant())) {
+            // An approval can take hours; the agent's identity must still hold when the action runs.
+            throw refuse(call, action, objects, null, requestId, new ActionRefusedException(Refusal.NO_IDENTITY, null,
+                    "the identity of agent " + context.identity().agentId() + " expired at "
+                            + context.identity().expiresAt() + " while the action waited for approval"));
+        }
         long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, ruleId, requestId));
         return new Permit(this, context, action, objects, verdict, Decision.APPROVED, requestId, seq, started, Map.of());
     }

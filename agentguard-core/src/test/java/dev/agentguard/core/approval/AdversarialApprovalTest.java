@@ -65,6 +65,43 @@ class AdversarialApprovalTest {
     }
 
     @Test
+    void anIdentityThatExpiresWhileWaitingForApprovalDoesNotRun() {
+        java.util.concurrent.atomic.AtomicReference<Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(Instant.parse("2026-11-26T09:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        AgentIdentity shortLived = new AgentIdentity("payments-bot", "alice@example.com", java.util.Set.of("payments"),
+                java.util.Set.of(), now.get().plusSeconds(60));
+        Approver slowButYes = request -> {
+            now.set(now.get().plusSeconds(3600)); // the supervisor answered an hour later
+            return CompletableFuture.completedFuture(ApprovalDecision.approve("bob@example.com", "ok", "t-1"));
+        };
+        Guard guard = Guard.builder().policy(POLICY).journal(journal).approver(slowButYes).clock(clock)
+                .approvalTimeout(Duration.ofDays(1)).build();
+
+        ActionRefusedException refused = assertThrows(ActionRefusedException.class,
+                () -> guard.check(CallContext.of(shortLived, "session-1"), REFUND));
+
+        assertEquals(Refusal.NO_IDENTITY, refused.refusal());
+        assertEquals("the identity of agent payments-bot expired at 2026-11-26T09:01:00Z while the action waited for "
+                + "approval", refused.reason());
+    }
+
+    @Test
     void aSignedDecisionForAnotherRequestIsRefusedByTheGuardItself() {
         ActionRefusedException refused = assertThrows(ActionRefusedException.class,
                 () -> guard(laxApprover("apr-some-earlier-request", null)).check(CONTEXT, REFUND));
