@@ -440,6 +440,12 @@ public final class Guard {
             return "\"" + fit(approver) + "\" approved an action the agent takes on their behalf; approval needs "
                     + "someone else";
         }
+        for (String actor : context.identity().earlierActors()) {
+            if (who.equals(comparable(actor))) {
+                return "\"" + fit(approver) + "\" delegated this work to the agent (an earlier actor of its token); "
+                        + "approval needs someone else";
+            }
+        }
         if (!terms.approverGroups().isEmpty() && d.groups().stream().noneMatch(terms.approverGroups()::contains)) {
             return "\"" + fit(approver) + "\" is in none of the rule's approver groups ("
                     + String.join(", ", terms.approverGroups()) + "); the approval does not count";

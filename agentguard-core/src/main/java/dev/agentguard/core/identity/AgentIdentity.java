@@ -17,9 +17,11 @@ import java.util.Set;
  * @param roles      roles or groups the identity carries
  * @param scopes     OAuth scopes the identity carries
  * @param expiresAt  when the identity stops being valid, or {@code null} for a fixed identity
+ * @param earlierActors the parties that delegated to this agent before it (RFC 8693 nested
+ *                   {@code act} claims, nearest first); none of them may approve the agent's actions
  */
 public record AgentIdentity(String agentId, String onBehalfOf, Set<String> roles, Set<String> scopes,
-                            Instant expiresAt) {
+                            Instant expiresAt, java.util.List<String> earlierActors) {
 
     public AgentIdentity {
         Objects.requireNonNull(agentId, "agentId");
@@ -31,6 +33,12 @@ public record AgentIdentity(String agentId, String onBehalfOf, Set<String> roles
         }
         roles = Set.copyOf(roles == null ? Set.of() : roles);
         scopes = Set.copyOf(scopes == null ? Set.of() : scopes);
+        earlierActors = java.util.List.copyOf(earlierActors == null ? java.util.List.of() : earlierActors);
+    }
+
+    /** An identity with no earlier actors in its delegation chain. */
+    public AgentIdentity(String agentId, String onBehalfOf, Set<String> roles, Set<String> scopes, Instant expiresAt) {
+        this(agentId, onBehalfOf, roles, scopes, expiresAt, java.util.List.of());
     }
 
     /** An identity with an id and roles only: no human behind it, no scopes, no expiry. */
@@ -40,7 +48,7 @@ public record AgentIdentity(String agentId, String onBehalfOf, Set<String> roles
 
     /** The same identity acting for {@code user}. */
     public AgentIdentity actingFor(String user) {
-        return new AgentIdentity(agentId, user, roles, scopes, expiresAt);
+        return new AgentIdentity(agentId, user, roles, scopes, expiresAt, earlierActors);
     }
 
     /** The human the agent acts for, if any. */

@@ -47,6 +47,7 @@ final class ClaimMapping {
         String agentId;
         String agentIdSource;
         String onBehalfOf;
+        java.util.List<String> earlierActors = new java.util.ArrayList<>();
         if (actor != null) {
             // RFC 8693: the token's subject is the party the work is for; act.sub is who does it (the agent).
             if (onBehalfOfClaim != null) {
@@ -60,6 +61,14 @@ final class ClaimMapping {
             }
             agentIdSource = "act.sub";
             agentId = requiredText(act.get("sub"), agentIdSource, "the agent id");
+            // Nested act claims name who delegated before this agent; they may not approve its actions.
+            Object nested = act.get(ACTOR);
+            for (int depth = 0; nested instanceof Map<?, ?> earlier && depth < 16; depth++) {
+                if (earlier.get("sub") instanceof String sub && !sub.isBlank()) {
+                    earlierActors.add(sub);
+                }
+                nested = earlier.get(ACTOR);
+            }
             onBehalfOf = requiredText(claims.getClaim("sub"), "sub", "the user the agent acts for");
             checkName(onBehalfOf, "on-behalf-of user (sub)", MAX_NAME_LENGTH);
         } else {
@@ -82,7 +91,7 @@ final class ClaimMapping {
         Set<String> scopes = new LinkedHashSet<>();
         addNames(scopes, claims.getClaim("scope"), "scope", true);
         addNames(scopes, claims.getClaim("scp"), "scp", true);
-        return new AgentIdentity(agentId, onBehalfOf, roles, scopes, expiresAt);
+        return new AgentIdentity(agentId, onBehalfOf, roles, scopes, expiresAt, earlierActors);
     }
 
     private void checkAgentId(String agentId, String source) throws IdentityException {

@@ -102,6 +102,20 @@ class AdversarialApprovalTest {
     }
 
     @Test
+    void anEarlierActorOfTheDelegationChainCannotApprove() {
+        AgentIdentity delegated = new AgentIdentity("payments-bot", "alice@example.com", java.util.Set.of("payments"),
+                java.util.Set.of(), null, java.util.List.of("Orchestrator"));
+        Approver orchestrator = request -> CompletableFuture.completedFuture(
+                ApprovalDecision.approve("orchestrator", "my own sub-agent, fine", "t-1"));
+
+        ActionRefusedException refused = assertThrows(ActionRefusedException.class,
+                () -> guard(orchestrator).check(CallContext.of(delegated, "session-1"), REFUND));
+
+        assertEquals(Refusal.APPROVAL_DENIED, refused.refusal());
+        assertTrue(refused.getMessage().contains("\"orchestrator\" delegated this work to the agent"), refused.getMessage());
+    }
+
+    @Test
     void aSignedDecisionForAnotherRequestIsRefusedByTheGuardItself() {
         ActionRefusedException refused = assertThrows(ActionRefusedException.class,
                 () -> guard(laxApprover("apr-some-earlier-request", null)).check(CONTEXT, REFUND));

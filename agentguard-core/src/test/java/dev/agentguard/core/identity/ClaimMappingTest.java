@@ -45,6 +45,7 @@ class ClaimMappingTest {
 
         assertEquals("payments-bot", identity.agentId());
         assertEquals("alice@example.com", identity.onBehalfOf());
+        assertEquals(java.util.List.of("orchestrator"), identity.earlierActors(), "who delegated before the agent");
     }
 
     @Test
