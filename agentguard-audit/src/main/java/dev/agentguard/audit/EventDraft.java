@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The content of an event that is about to be journaled. The journal adds the event id,
@@ -32,7 +31,6 @@ public final class EventDraft {
     /** The longest text a single field accepts, in characters. */
     public static final int MAX_TEXT_LENGTH = 16 * 1024;
 
-    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,62}");
 
     private final Phase phase;
     private final Channel channel;
@@ -176,12 +174,33 @@ public final class EventDraft {
      * field names.
      */
     public EventDraft extension(String name, String value) {
-        if (name == null || !EXTENSION_NAME.matcher(name).matches() || FieldNames.isReserved(name)) {
+        if (!isExtensionName(name) || FieldNames.isReserved(name)) {
             throw new IllegalArgumentException("extension name '" + name + "' is not allowed: use lower-case "
                     + "letters, digits, '.', '_' or '-', start with a letter, and avoid the format's own field names");
         }
         extensions.put(name, Objects.requireNonNull(text("extension " + name, value), "extension value"));
         return this;
+    }
+
+    /**
+     * {@code [a-z][a-z0-9_.-]{0,62}}, checked by hand: channels add extensions on every guarded
+     * action, and a regex matcher would allocate each time.
+     */
+    private static boolean isExtensionName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 63) {
+            return false;
+        }
+        char first = name.charAt(0);
+        if (first < 'a' || first > 'z') {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Phase phase() { return phase; }
