@@ -1,5 +1,6 @@
 package dev.agentguard.core.policy;
 
+import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.action.SqlAction;
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.action.StatementKind;
@@ -20,6 +21,10 @@ final class CompiledRule {
     private final CompiledSqlCondition sql;
     /** Whether the rule has a condition for a channel other than SQL; it then never matches SQL. */
     private final boolean otherChannel;
+    /** The rule's HTTP condition, or null. */
+    private final CompiledHttpCondition http;
+    /** Whether the rule has a condition for a channel other than HTTP; it then never matches HTTP. */
+    private final boolean notHttp;
     /** The verdict an allow rule hands out when no other allow rule narrows the row limit. */
     final Verdict allowVerdict;
 
@@ -31,6 +36,8 @@ final class CompiledRule {
         this.agents = new AgentMatcher(rule.agents());
         this.sql = rule.condition() instanceof SqlCondition c ? new CompiledSqlCondition(c) : null;
         this.otherChannel = rule.condition() != null && sql == null;
+        this.http = rule.condition() instanceof HttpCondition c ? new CompiledHttpCondition(c) : null;
+        this.notHttp = rule.condition() != null && http == null;
         this.allowVerdict = effect == Effect.ALLOW
                 ? new Verdict(Effect.ALLOW, id, "allowed by rule \"" + id + "\"", rowLimit > 0 ? rowLimit : policyRowLimit)
                 : null;
@@ -70,6 +77,59 @@ final class CompiledRule {
             }
         }
         return sql == null || sql.confines(s, action);
+    }
+
+    /** The deny and require-approval reading for HTTP: the request overlaps what the rule names. */
+    boolean touches(HttpAction a) {
+        if (notHttp) {
+            return false;
+        }
+        return http == null || http.touches(a);
+    }
+
+    /**
+     * The allow reading for HTTP. Fails closed: a request whose path climbs above the root is
+     * never allowed, however broad the rule.
+     */
+    boolean allows(HttpAction a) {
+        if (notHttp || a.pathEscapes()) {
+            return false;
+        }
+        return http == null || http.confines(a);
+    }
+
+    /** What the rule matched in {@code a}, for a deny or approval reason. Never a query or body value. */
+    String describeMatch(HttpAction a) {
+        StringBuilder b = new StringBuilder(64);
+        describe(b, a);
+        if (http != null) {
+            http.describeMatch(b, a);
+        } else if (a.pathEscapes()) {
+            b.append(" with a path that climbs above the root");
+        }
+        return b.toString();
+    }
+
+    /**
+     * A short description of a request for reasons: {@code POST https://api.example.com}, with
+     * the port when it is not the scheme's default. Not the path, which may hold values.
+     */
+    static String describe(HttpAction a) {
+        StringBuilder b = new StringBuilder(48);
+        describe(b, a);
+        return b.toString();
+    }
+
+    private static void describe(StringBuilder b, HttpAction a) {
+        b.append(a.method()).append(' ').append(a.scheme()).append("://");
+        if (a.host().indexOf(':') >= 0) {
+            b.append('[').append(a.host()).append(']');
+        } else {
+            b.append(a.host());
+        }
+        if (a.port() != HttpAction.defaultPort(a.scheme())) {
+            b.append(':').append(a.port());
+        }
     }
 
     /**
@@ -130,7 +190,7 @@ final class CompiledRule {
         }
     }
 
-    private static void appendList(StringBuilder b, String one, String many, Set<String> names) {
+    static void appendList(StringBuilder b, String one, String many, Set<String> names) {
         if (names.isEmpty()) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.agentguard.core.policy;
 
 import dev.agentguard.core.action.Action;
+import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.action.SqlAction;
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.identity.AgentIdentity;
@@ -36,6 +37,10 @@ import java.util.Set;
  * nor a statement with a dangerous form (such as {@code pg_read_file} or {@code COPY … PROGRAM})
  * unless it names that form; a default of allow does not apply to such statements either. An error inside the evaluation denies with rule id
  * {@value Verdict#POLICY_ERROR_RULE}. See {@link SqlCondition} for how lists match.
+ *
+ * <p>An HTTP request ({@link HttpAction}) is decided the same way, as one unit, by the rules with
+ * an {@link HttpCondition} and the rules without a condition; no allow rule and no default of
+ * allow covers a request whose path climbs above the root. See {@link HttpCondition}.
  *
  * <p>{@link #decide} is thread-safe and allocates little: patterns are compiled here, once.
  */
@@ -138,6 +143,9 @@ public final class Policy {
             if (action.detail() instanceof SqlAction sql) {
                 return decideSql(identity, sql);
             }
+            if (action.detail() instanceof HttpAction http) {
+                return decideHttp(identity, http);
+            }
             return decideAnyChannel(identity);
         } catch (RuntimeException | StackOverflowError e) {
             // Only the exception type: a message might quote the action.
@@ -234,6 +242,39 @@ public final class Policy {
         }
         return new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches "
                 + CompiledRule.describe(s) + defaultDenySuffix, rowLimit);
+    }
+
+    /**
+     * One HTTP request: deny, then require-approval, then allow rules, then the default. Rules with
+     * a SQL condition never match; rules without a condition do. A request whose path climbs
+     * above the root is never allowed, by a rule or by a default of allow.
+     */
+    private Verdict decideHttp(AgentIdentity identity, HttpAction a) {
+        for (CompiledRule r : denyRules) {
+            if (r.selects(identity) && r.touches(a)) {
+                return new Verdict(Effect.DENY, r.id, r.describeMatch(a), 0);
+            }
+        }
+        for (CompiledRule r : approvalRules) {
+            if (r.selects(identity) && r.touches(a)) {
+                return new Verdict(Effect.REQUIRE_APPROVAL, r.id, r.describeMatch(a) + " needs approval", rowLimit);
+            }
+        }
+        for (CompiledRule r : allowRules) {
+            if (r.selects(identity) && r.allows(a)) {
+                return r.allowVerdict;
+            }
+        }
+        return switch (defaultEffect) {
+            case ALLOW -> a.pathEscapes()
+                    ? new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, CompiledRule.describe(a) + " has a path that "
+                            + "climbs above the root; no rule allows it and a default of allow never covers it", 0)
+                    : defaultAllow;
+            case DENY -> new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no rule allows " + CompiledRule.describe(a)
+                    + defaultDenySuffix, 0);
+            case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches "
+                    + CompiledRule.describe(a) + defaultDenySuffix, rowLimit);
+        };
     }
 
     /** Actions of channels without conditions yet: only rules without a channel condition apply. */

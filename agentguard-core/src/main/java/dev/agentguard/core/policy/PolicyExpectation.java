@@ -13,9 +13,11 @@ import java.util.Objects;
  *
  * @param name    a short label for reports, or {@code null}
  * @param agent   the identity the action is decided for
- * @param channel the channel whose text {@code action} is: {@link Channel#JDBC} for SQL (HTTP and
- *                SSH expectations arrive with their channels)
- * @param action  the action as the agent would send it, e.g. the SQL text
+ * @param channel the channel whose text {@code action} is: {@link Channel#JDBC} for SQL,
+ *                {@link Channel#HTTP} for a request line (SSH expectations arrive with their channel)
+ * @param action  the action as the agent would send it: the SQL text, or for HTTP a request line
+ *                such as {@code POST https://api.example.com/v1/refunds}
+ *                ({@link dev.agentguard.core.action.HttpAction#ofRequestLine})
  * @param intent  the purpose the agent states, or {@code null}
  * @param effect  the expected effect
  * @param ruleId  the expected rule id ({@value Verdict#DEFAULT_RULE} for the policy default), or
@@ -31,7 +33,11 @@ public record PolicyExpectation(String name, AgentIdentity agent, Channel channe
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(effect, "effect");
         if (action.isBlank()) {
-            throw new IllegalArgumentException("an expectation needs the action to decide: the SQL text is blank");
+            throw new IllegalArgumentException("an expectation needs the action to decide: the "
+                    + (channel == Channel.HTTP ? "HTTP request line" : "SQL text") + " is blank");
+        }
+        if (channel == Channel.HTTP) {
+            dev.agentguard.core.action.HttpAction.ofRequestLine(action); // throws, naming what is wrong
         }
         if (name != null && name.isBlank()) {
             name = null;
@@ -47,6 +53,16 @@ public record PolicyExpectation(String name, AgentIdentity agent, Channel channe
     /** An expectation for SQL text, with no name, intent or source line. */
     public static PolicyExpectation sql(AgentIdentity agent, String sql, Effect effect, String ruleId) {
         return new PolicyExpectation(null, agent, Channel.JDBC, sql, null, effect, ruleId, 0);
+    }
+
+    /**
+     * An expectation for an HTTP request line such as {@code POST https://api.example.com/v1/refunds},
+     * with no name, intent or source line.
+     *
+     * @throws IllegalArgumentException when the text is not {@code METHOD URL} with an http or https URL
+     */
+    public static PolicyExpectation http(AgentIdentity agent, String requestLine, Effect effect, String ruleId) {
+        return new PolicyExpectation(null, agent, Channel.HTTP, requestLine, null, effect, ruleId, 0);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.agentguard.core.policy;
 
 import com.fasterxml.jackson.core.JsonToken;
 import dev.agentguard.audit.Channel;
+import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.action.StatementKind;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.masking.MaskStrategy;
@@ -58,15 +59,18 @@ final class PolicyFileReader {
     private static final List<String> GRANT_KEYS = List.of("window");
     private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,6})([smh])");
     private static final List<String> EFFECT_KEYS = List.of("allow", "deny", "requireApproval");
-    private static final List<String> CHANNEL_KEYS = List.of("sql");
+    private static final List<String> CHANNEL_KEYS = List.of("sql", "http");
     private static final List<String> AGENT_KEYS = List.of("ids", "roles", "scopes", "onBehalfOf");
     private static final List<String> SQL_KEYS = List.of("kinds", "tables", "tablesRead", "tablesWritten", "columns",
             "functions", "dangerousForms", "whereMissing", "multiStatement", "dangerous");
+    private static final List<String> HTTP_KEYS = List.of("methods", "schemes", "hosts", "ports", "paths",
+            "queryParameters", "queryEquals", "headers", "maxBodySize", "bodySizeOver", "jsonField");
+    private static final List<String> JSON_FIELD_KEYS = List.of("field", "over", "atMost");
     private static final List<String> MASKING_KEYS = List.of("hashKeyEnv", "partial", "columns", "detectors");
     private static final List<String> PARTIAL_KEYS = List.of("keepFirst", "keepLast", "brands");
     private static final List<String> BRAND_PARTIAL_KEYS = List.of("keepFirst", "keepLast");
     private static final List<String> COLUMN_RULE_KEYS = List.of("match", "strategy");
-    private static final List<String> EXPECT_KEYS = List.of("name", "agent", "sql", "intent", "effect", "rule");
+    private static final List<String> EXPECT_KEYS = List.of("name", "agent", "sql", "http", "intent", "effect", "rule");
     private static final List<String> EXPECT_AGENT_KEYS = List.of("id", "roles", "scopes", "onBehalfOf");
 
     private static final String EFFECTS = "allow, deny or require-approval";
@@ -252,8 +256,16 @@ final class PolicyFileReader {
         }
         checkKeys(cm, "the " + effectKey.name() + " of " + ctx, CHANNEL_KEYS);
         Node sql = cm.values.get("sql");
+        Node http = cm.values.get("http");
+        if (sql != null && http != null) {
+            throw fail(cm.keys.get("http"), ctx + " has both a sql and an http condition; a rule matches one channel: "
+                    + "split it into two rules");
+        }
         if (sql != null) {
             b.sql(sqlCondition(sql, ctx, effect));
+        }
+        if (http != null) {
+            b.http(httpCondition(http, ctx));
         }
         Node rowLimit = m.values.get("rowLimit");
         if (rowLimit != null) {
@@ -448,6 +460,134 @@ final class PolicyFileReader {
             b.dangerous(value);
         }
         return b.build();
+    }
+
+    private HttpCondition httpCondition(Node node, String ctx) throws PolicyFileException {
+        String what = "the http condition of " + ctx;
+        MapNode m = mapping(node, what, "a mapping such as { methods: [GET], hosts: [api.example.com], "
+                + "paths: [\"/v1/orders/**\"] }");
+        checkKeys(m, what, HTTP_KEYS);
+        HttpCondition.Builder b = HttpCondition.builder();
+        try {
+            b.methods(checkedTexts(m, "methods", "a list of methods, e.g. [GET, POST]", HttpCondition::checkMethod));
+            b.schemes(checkedTexts(m, "schemes", "a list of schemes, e.g. [https]", HttpCondition::checkScheme));
+            b.hosts(checkedTexts(m, "hosts", "a list of hosts, e.g. [api.example.com, \"*.example.com\"]",
+                    HttpCondition::checkHost));
+            b.paths(checkedTexts(m, "paths", "a list of paths, e.g. [\"/v1/orders/**\"]", HttpCondition::checkPath));
+            b.queryParameters(checkedTexts(m, "queryParameters", "a list of parameter names, e.g. [debug]",
+                    v -> NamePattern.compile("query parameter pattern", v, 1, false).text()));
+            b.headers(checkedTexts(m, "headers", "a list of header names, e.g. [x-admin-override]",
+                    v -> NamePattern.compile("header pattern", v, 1, false).text()));
+        } catch (CheckedEntry e) {
+            throw fail(e.node, e.getMessage());
+        }
+        Node ports = m.values.get("ports");
+        if (ports != null) {
+            ListNode list = list(ports, "ports", "a list of ports, e.g. [443, 8443]");
+            int[] out = new int[list.items.size()];
+            for (int i = 0; i < out.length; i++) {
+                Node item = list.items.get(i);
+                long p = nonNegative(item, "each entry of ports");
+                if (p < 1 || p > 65535) {
+                    throw fail(item, "port " + p + " is not a TCP port; use 1 to 65535");
+                }
+                out[i] = (int) p;
+            }
+            b.ports(out);
+        }
+        Node queryEquals = m.values.get("queryEquals");
+        if (queryEquals != null) {
+            MapNode qm = mapping(queryEquals, "queryEquals", "a mapping of parameter names to values, "
+                    + "e.g. { format: csv }");
+            for (Map.Entry<String, Node> e : qm.values.entrySet()) {
+                Node v = e.getValue();
+                String value;
+                if (v instanceof ScalarNode s && (s.isText() || s.token == JsonToken.VALUE_NUMBER_INT
+                        || s.token == JsonToken.VALUE_NUMBER_FLOAT || s.token == JsonToken.VALUE_TRUE
+                        || s.token == JsonToken.VALUE_FALSE)) {
+                    value = s.text;
+                } else {
+                    throw fail(v, "the value of queryEquals parameter " + shown(e.getKey()) + " must be text, found "
+                            + v.kind());
+                }
+                b.queryEquals(e.getKey(), value);
+            }
+        }
+        Node max = m.values.get("maxBodySize");
+        if (max != null) {
+            b.maxBodySize(nonNegative(max, "maxBodySize"));
+        }
+        Node over = m.values.get("bodySizeOver");
+        if (over != null) {
+            b.bodySizeOver(nonNegative(over, "bodySizeOver"));
+        }
+        Node jsonField = m.values.get("jsonField");
+        if (jsonField != null) {
+            b.jsonField(jsonField(jsonField, ctx));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw fail(max != null ? m.keys.get("maxBodySize") : m.keys.values().iterator().next(), e.getMessage());
+        }
+    }
+
+    private HttpCondition.JsonField jsonField(Node node, String ctx) throws PolicyFileException {
+        String what = "the jsonField of " + ctx;
+        MapNode m = mapping(node, what, "a mapping such as { field: amount, over: 100 }");
+        checkKeys(m, what, JSON_FIELD_KEYS);
+        Node field = required(m, "field", what, "name the JSON field, e.g. field: amount");
+        String name = text(field, "jsonField field");
+        Node over = m.values.get("over");
+        Node atMost = m.values.get("atMost");
+        try {
+            return new HttpCondition.JsonField(name, over == null ? null : decimal(over, "jsonField over"),
+                    atMost == null ? null : decimal(atMost, "jsonField atMost"));
+        } catch (IllegalArgumentException e) {
+            throw fail(over == null && atMost == null ? node : atMost != null ? atMost : over, e.getMessage());
+        }
+    }
+
+    private java.math.BigDecimal decimal(Node node, String what) throws PolicyFileException {
+        if (node instanceof ScalarNode s && (s.token == JsonToken.VALUE_NUMBER_INT
+                || s.token == JsonToken.VALUE_NUMBER_FLOAT)) {
+            try {
+                return new java.math.BigDecimal(s.text.replace("_", ""));
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+        }
+        throw fail(node, what + " must be a number such as 100 or 99.50, found " + node.kind());
+    }
+
+    /** A text entry that failed its check, with the node to point at. */
+    private static final class CheckedEntry extends Exception {
+        final transient Node node;
+
+        CheckedEntry(Node node, String message) {
+            super(message, null, false, false);
+            this.node = node;
+        }
+    }
+
+    private String[] checkedTexts(MapNode m, String key, String example, UnaryOperator<String> check)
+            throws PolicyFileException, CheckedEntry {
+        Node node = m.values.get(key);
+        if (node == null) {
+            return new String[0];
+        }
+        ListNode list = list(node, key, example);
+        String[] out = new String[list.items.size()];
+        for (int i = 0; i < out.length; i++) {
+            Node item = list.items.get(i);
+            String text = text(item, "each entry of " + key);
+            try {
+                out[i] = check.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new CheckedEntry(item, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private StatementKind kind(Node item) throws PolicyFileException {
@@ -677,16 +817,33 @@ final class PolicyFileReader {
                 : text(am.values.get("onBehalfOf"), "onBehalfOf");
         AgentIdentity agent = new AgentIdentity(id, onBehalfOf, textSet(am, "roles", agentCtx),
                 textSet(am, "scopes", agentCtx), null);
-        Node sqlNode = required(m, "sql", ctx, "give the action to decide, e.g. sql: \"DELETE FROM cards\"");
-        String sql = text(sqlNode, ctx + " sql");
-        if (sql.isBlank()) {
-            throw fail(sqlNode, ctx + " sql is empty; write the statement the agent would send");
+        Node httpNode = m.values.get("http");
+        Channel channel = Channel.JDBC;
+        String sql;
+        if (httpNode != null) {
+            if (m.values.get("sql") != null) {
+                throw fail(m.keys.get("http"), ctx + " has both sql and http; an expectation decides one action: "
+                        + "split it into two expectations");
+            }
+            channel = Channel.HTTP;
+            sql = text(httpNode, ctx + " http");
+            try {
+                HttpAction.ofRequestLine(sql);
+            } catch (IllegalArgumentException e) {
+                throw fail(httpNode, ctx + " http: " + e.getMessage());
+            }
+        } else {
+            Node sqlNode = required(m, "sql", ctx, "give the action to decide, e.g. sql: \"DELETE FROM cards\"");
+            sql = text(sqlNode, ctx + " sql");
+            if (sql.isBlank()) {
+                throw fail(sqlNode, ctx + " sql is empty; write the statement the agent would send");
+            }
         }
         String intent = m.values.get("intent") == null ? null : text(m.values.get("intent"), ctx + " intent");
         Effect effect = effect(required(m, "effect", ctx, "say what should happen, e.g. effect: deny"), ctx + " effect");
         Node ruleNode = m.values.get("rule");
         String ruleId = ruleNode == null ? null : text(ruleNode, ctx + " rule");
-        PolicyExpectation e = new PolicyExpectation(name, agent, Channel.JDBC, sql, intent, effect, ruleId, m.line);
+        PolicyExpectation e = new PolicyExpectation(name, agent, channel, sql, intent, effect, ruleId, m.line);
         String problem = Policy.expectationProblem(e, rules);
         if (problem != null) {
             throw fail(ruleNode, problem);

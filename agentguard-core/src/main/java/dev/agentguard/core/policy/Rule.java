@@ -150,6 +150,17 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
             return sql(condition.build());
         }
 
+        /** Matches HTTP requests only, under {@code condition}. */
+        public Builder http(HttpCondition condition) {
+            this.condition = Objects.requireNonNull(condition, "condition");
+            return this;
+        }
+
+        /** Matches HTTP requests only, under the condition {@code condition} builds. */
+        public Builder http(HttpCondition.Builder condition) {
+            return http(condition.build());
+        }
+
         /** For allow rules: the most rows a query may return. */
         public Builder rowLimit(long rowLimit) {
             this.rowLimit = rowLimit;

@@ -235,8 +235,9 @@ class PolicyFileTest {
 
         @Test
         void rejectsAnUnknownChannelInAnEffect() {
-            assertEquals("policy.yaml:4:22: unknown key \"http\" in the deny of rule \"r\"; allowed keys: sql",
-                    error(lines("policy: p", "default: deny", "rules:", "  - { id: r, deny: { http: {} } }"))
+            assertEquals("policy.yaml:4:22: unknown key \"ssh\" in the deny of rule \"r\"; allowed keys: sql, http; "
+                    + "did you mean \"sql\"?",
+                    error(lines("policy: p", "default: deny", "rules:", "  - { id: r, deny: { ssh: {} } }"))
                             .getMessage());
         }
 
