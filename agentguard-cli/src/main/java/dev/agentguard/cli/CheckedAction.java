@@ -172,15 +172,6 @@ record CheckedAction(String text, AnalyzedSql analysis, Verdict verdict, List<Ma
         };
     }
 
-    /** How strict {@code effect} is: deny over approval over allow, as the policy combines statements. */
-    static int strictness(Effect effect) {
-        return switch (effect) {
-            case ALLOW -> 0;
-            case REQUIRE_APPROVAL -> 1;
-            case DENY -> 2;
-        };
-    }
-
     /** The strategy as policy files write it: {@code partial}, {@code redact}, {@code keyed-hash}, {@code null}. */
     static String strategyName(MaskStrategy strategy) {
         return strategy.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -71,7 +71,7 @@ final class PolicyCheckCommand extends ToolCommand {
         for (String text : sql) {
             CheckedAction check = CheckedAction.sql(policy, analyzer, identity, text);
             checks.add(check);
-            if (CheckedAction.strictness(check.verdict().effect()) > CheckedAction.strictness(strictest)) {
+            if (check.verdict().effect().strictness() > strictest.strictness()) {
                 strictest = check.verdict().effect();
             }
         }

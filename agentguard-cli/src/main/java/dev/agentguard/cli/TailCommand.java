@@ -66,18 +66,18 @@ final class TailCommand extends ToolCommand {
 
     /**
      * Prints the matching events after {@code seen} as they arrive, until the thread is
-     * interrupted. JournalReader.follow starts from the first event, so the events already
-     * printed are skipped by sequence number.
+     * interrupted. The events up to {@code seen} were printed already; the reader passes over
+     * them without decoding them.
      */
     private void follow(JournalReader reader, EventFilter filter, long seen, EventOutput output) throws Exception {
         SequenceCheck sequence = new SequenceCheck();
         try {
-            reader.follow(EventFilter.all(), e -> {
+            reader.follow(EventFilter.all(), seen, e -> {
                 String gap = sequence.gapBefore(e);
                 if (gap != null) {
                     throw new GapFound(gap);
                 }
-                if (e.sequence() > seen && filter.test(e)) {
+                if (filter.test(e)) {
                     output.print(e);
                     out().flush();
                 }

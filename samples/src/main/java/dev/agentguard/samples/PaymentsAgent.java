@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,7 +120,7 @@ public final class PaymentsAgent {
         KeyPair keys = replaceKeyPair(keyDir);
         // The on-call supervisor signs approval decisions with a key of their own; its public half
         // lets an assessor check every decision offline (verify --approval-key).
-        DecisionSigner supervisorKey = DecisionSigner.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        DecisionSigner supervisorKey = DecisionSigner.of(CheckpointSigner.generateKeyPair());
         Files.writeString(keyDir.resolve("approver.pub"), supervisorKey.publicKeyPem());
 
         List<Step> steps;

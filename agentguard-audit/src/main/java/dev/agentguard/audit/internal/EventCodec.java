@@ -161,15 +161,8 @@ public final class EventCodec {
                 counts = scrubCounts(counts);
             }
             if (hasExtensions && scrub) {
-                // Extensions are scrubbed before the counts are written so that their hits are counted too.
-                for (Map.Entry<String, String> e : extensions.entrySet()) {
-                    if (scrubber.scrub(e.getKey()) != e.getKey()) {
-                        scrubbed++;
-                    }
-                    if (scrubber.scrub(e.getValue()) != e.getValue()) {
-                        scrubbed++;
-                    }
-                }
+                // Scrubbed before the counts are written so that their hits are counted too.
+                extensions = scrubExtensions(extensions);
             }
             if (!counts.isEmpty() || scrubbed > 0) {
                 mapField(FieldNames.COUNTS, counts, scrubbed);
@@ -179,10 +172,31 @@ public final class EventCodec {
             }
             if (hasExtensions) {
                 for (Map.Entry<String, String> e : extensions.entrySet()) {
-                    rawText(scrub ? scrubber.scrub(e.getKey()) : e.getKey(),
-                            scrub ? scrubber.scrub(e.getValue()) : e.getValue());
+                    rawText(e.getKey(), e.getValue());
                 }
             }
+        }
+
+        /**
+         * Extension names and values with card-like numbers masked, each scanned once; the same
+         * map when nothing was masked. Two names that mask alike become one field (the later
+         * value), so the event never holds a duplicate field.
+         */
+        private Map<String, String> scrubExtensions(Map<String, String> extensions) {
+            Map<String, String> result = extensions;
+            for (Map.Entry<String, String> e : extensions.entrySet()) {
+                String name = scrubber.scrub(e.getKey());
+                String value = scrubber.scrub(e.getValue());
+                if (name != e.getKey() || value != e.getValue()) {
+                    if (result == extensions) {
+                        result = new TreeMap<>(extensions);
+                    }
+                    result.remove(e.getKey());
+                    result.put(name, value);
+                    scrubbed += (name != e.getKey() ? 1 : 0) + (value != e.getValue() ? 1 : 0);
+                }
+            }
+            return result;
         }
 
         /**

@@ -10,7 +10,7 @@ public enum Effect {
     REQUIRE_APPROVAL;
 
     /** How strict the effect is: when several statements of one action disagree, the strictest wins. */
-    int strictness() {
+    public int strictness() {
         return switch (this) {
             case ALLOW -> 0;
             case REQUIRE_APPROVAL -> 1;
