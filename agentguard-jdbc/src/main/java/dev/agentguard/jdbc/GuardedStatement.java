@@ -595,7 +595,12 @@ class GuardedStatement implements Statement {
             throw run != null ? failed(run, e) : gate.errors().forAgent(e, null);
         }
         if (!more && run != null) {
-            int count = delegate.getUpdateCount();
+            int count;
+            try {
+                count = delegate.getUpdateCount();
+            } catch (SQLException | RuntimeException e) {
+                throw failed(run, e);
+            }
             if (count == -1) {
                 finish(run);
             } else {

@@ -133,7 +133,9 @@ public final class SqlAnalyzer {
         } else {
             admit = seenBefore(sql);
         }
-        AnalyzedSql analysed = new AnalyzedSql(shape.action(), lexed.redacted(), shapeKey, lexed.parameterCount(),
+        // Text the lexer could not read safely may have literals it did not see as such: not journaled.
+        String redacted = problem == null ? lexed.redacted() : "[SQL text withheld: " + problem + "]";
+        AnalyzedSql analysed = new AnalyzedSql(shape.action(), redacted, shapeKey, lexed.parameterCount(),
                 shape.resultColumns());
         if (admit && sql.length() <= CACHEABLE_LENGTH) {
             exact.put(sql, analysed);
@@ -157,10 +159,12 @@ public final class SqlAnalyzer {
      * it decides the analysis and can come from literal contents (a backslash before a quote).
      */
     private static String shapeKey(SqlLexer.Result lexed, String problem) {
-        StringBuilder key = new StringBuilder();
         if (problem != null) {
-            key.append('!').append(problem).append('\n');
+            // The verdict of an unreadable text depends on its problem only; its tokens may hold
+            // misread literals, which no key should keep.
+            return "!" + problem;
         }
+        StringBuilder key = new StringBuilder();
         for (List<SqlToken> statement : lexed.statements()) {
             if (!key.isEmpty() && key.charAt(key.length() - 1) != '\n') {
                 key.append("; ");

@@ -281,7 +281,13 @@ final class SqlLexer {
         if (value.isEmpty()) {
             problem("an empty quoted identifier " + opening + opening);
         }
-        add(Type.QUOTED, value, raw);
+        if (opening == '"' && dialect == SqlDialect.ANY) {
+            // MySQL reads "…" as a string, so under the strict reading its text may be a value: the
+            // analysis keeps the name, the journal does not show it.
+            add(Type.QUOTED, value, raw, "?");
+        } else {
+            add(Type.QUOTED, value, raw);
+        }
     }
 
     private String decodeUnicodeEscapes(String text, char escape) {
@@ -434,11 +440,15 @@ final class SqlLexer {
     }
 
     private void add(Type type, String value, String raw) {
+        add(type, value, raw, raw);
+    }
+
+    private void add(Type type, String value, String raw, String shown) {
         current.add(new SqlToken(type, value, raw, spaceBefore));
         if (spaceBefore && !redacted.isEmpty()) {
             redacted.append(' ');
         }
-        redacted.append(raw);
+        redacted.append(shown);
         spaceBefore = false;
     }
 

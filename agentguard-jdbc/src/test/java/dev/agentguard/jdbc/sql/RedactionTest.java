@@ -44,15 +44,30 @@ class RedactionTest {
                         "INSERT INTO cards (pan, cvv) VALUES (?, ?)", "737"),
                 Arguments.of("SELECT '4111111111111111'; SELECT '5555555555554444'",
                         "SELECT ?; SELECT ?", "5555"),
-                Arguments.of("SELECT * FROM t WHERE a = 'unterminated s3cret", "SELECT * FROM t WHERE a = ?", "s3cret"),
-                Arguments.of("SELECT * FROM t WHERE a = $$unterminated s3cret", "SELECT * FROM t WHERE a = ?", "s3cret"));
+                // Text the lexer cannot read safely is not shown at all, only why.
+                Arguments.of("SELECT * FROM t WHERE a = 'unterminated s3cret", "[SQL text withheld: the text reads "
+                        + "differently in different databases: an unterminated string literal; close it with ']", "s3cret"),
+                Arguments.of("SELECT * FROM t WHERE a = $$unterminated s3cret", "[SQL text withheld: the text reads "
+                        + "differently in different databases: an unterminated dollar-quoted literal; close it with $$]",
+                        "s3cret"),
+                Arguments.of("SELECT n FROM t WHERE n = 'it\\' s3cret words'", null, "s3cret"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void showsNoDoubleQuotedTextUnderTheStrictReadingWhereMySqlTakesItForAString() {
+        AnalyzedSql analysed = SqlAnalyzer.builder().build().analyze("SELECT id FROM people WHERE n = \"alice smith\"");
+        assertEquals("SELECT id FROM people WHERE n = ?", analysed.redactedSql());
+        assertEquals("SELECT id FROM people WHERE n = \"x\"", postgres.analyze("SELECT id FROM people WHERE n = \"x\"")
+                .redactedSql(), "PostgreSQL reads it as a name, which the journal shows");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("literals")
     void replacesEveryLiteralWithAPlaceholder(String sql, String redacted, String secret) {
         AnalyzedSql analysed = postgres.analyze(sql);
-        assertEquals(redacted, analysed.redactedSql());
+        if (redacted != null) {
+            assertEquals(redacted, analysed.redactedSql());
+        }
         assertFalse(analysed.redactedSql().contains(secret), "redacted text leaks " + secret);
         assertFalse(analysed.shapeKey().contains(secret), "shape key leaks " + secret);
         analysed.action().statements().forEach(s -> assertFalse(String.valueOf(s).contains(secret),
