@@ -20,6 +20,7 @@ import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.sql.SQLWarning;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -44,7 +45,13 @@ final class DriverErrors {
     /** The longest error text put in an outcome event. */
     static final int MAX_JOURNAL_ERROR = 2000;
 
-    private static final String H2_STATEMENT_SUFFIX = "; SQL statement:";
+    /**
+     * Where a driver message turns from what went wrong into the data it went wrong on: H2's echo
+     * of the statement, PostgreSQL's Detail (a failing row, a key's value) and Where (a PL/pgSQL
+     * context with its arguments). The journal keeps the part before the first of them.
+     */
+    private static final List<String> VALUE_TAILS = List.of("; SQL statement:", "\n  Detail:", "\n  Where:",
+            "\nDetail:", "\nWhere:");
 
     private final Masker masker;
 
@@ -137,9 +144,11 @@ final class DriverErrors {
             out.append("(no message)");
             return;
         }
-        int statement = message.indexOf(H2_STATEMENT_SUFFIX);
-        if (statement >= 0) {
-            message = message.substring(0, statement); // the intent event already holds the redacted statement
+        for (String tail : VALUE_TAILS) {
+            int at = message.indexOf(tail);
+            if (at >= 0) {
+                message = message.substring(0, at); // the intent event already holds the redacted statement
+            }
         }
         scrub(message, known, out);
     }

@@ -64,10 +64,23 @@ class DriverErrorsTest {
         SQLException cast = new SQLException("ERROR: invalid input syntax for type integer: \"secret note\"\n  Position: 15",
                 "22P02");
 
-        assertEquals("SQLState 23505: ERROR: duplicate key value violates unique constraint \"?\"\n"
-                + "  Detail: Key (holder)=(?) already exists.", errors.forJournal(unique, HOLDERS));
+        // Detail carries the data the statement failed on: the journal keeps what went wrong only.
+        assertEquals("SQLState 23505: ERROR: duplicate key value violates unique constraint \"?\"",
+                errors.forJournal(unique, HOLDERS));
         assertEquals("SQLState 22P02: ERROR: invalid input syntax for type integer: \"?\"\n  Position: ?",
                 errors.forJournal(cast, HOLDERS));
+    }
+
+    @Test
+    void journalErrorDropsAFailingRowAndAPlpgsqlContext() {
+        SQLException notNull = new SQLException("ERROR: null value in column \"cvv\" violates not-null constraint\n"
+                + "  Detail: Failing row contains (5, Ada Lovelace, 4111 1111 1111 1111, null).", "23502");
+        SQLException raised = new SQLException("ERROR: refused\n  Where: PL/pgSQL function check_card(text) line 3 at "
+                + "RAISE with arg alice smith", "P0001");
+
+        assertEquals("SQLState 23502: ERROR: null value in column \"?\" violates not-null constraint",
+                errors.forJournal(notNull, HOLDERS));
+        assertEquals("SQLState P0001: ERROR: refused", errors.forJournal(raised, HOLDERS));
     }
 
     @Test
