@@ -2,6 +2,7 @@ package dev.agentguard.jdbc;
 
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.masking.Masker;
+import dev.agentguard.jdbc.sql.AnalyzedSql;
 import dev.agentguard.jdbc.sql.ResultColumn;
 
 import java.sql.BatchUpdateException;
@@ -243,14 +244,19 @@ final class DriverErrors {
 
     /** Whether the statement reads or names a column that a masking rule covers. */
     boolean touchesMaskedColumns(CheckedSql sql) {
-        for (SqlStatement statement : sql.analyzed().action().statements()) {
+        return touchesMaskedColumns(sql.analyzed());
+    }
+
+    /** Whether {@code analyzed} reads, filters on or computes from a column under a masking rule. */
+    boolean touchesMaskedColumns(AnalyzedSql analyzed) {
+        for (SqlStatement statement : analyzed.action().statements()) {
             for (String column : statement.columns()) {
                 if (isMasked(column)) {
                     return true;
                 }
             }
         }
-        for (ResultColumn column : sql.analyzed().resultColumns()) {
+        for (ResultColumn column : analyzed.resultColumns()) {
             for (String source : column.sourceColumns()) {
                 if (isMasked(source)) {
                     return true;
@@ -261,14 +267,21 @@ final class DriverErrors {
     }
 
     private boolean isMasked(String qualifiedColumn) {
-        String[] parts = qualifiedColumn.split("\\.");
-        int last = parts.length - 1;
-        String column = parts[last];
+        int lastDot = qualifiedColumn.lastIndexOf('.');
+        String column = qualifiedColumn.substring(lastDot + 1);
         if (column.equals("*")) {
             return false;
         }
-        String table = last >= 1 ? parts[last - 1] : null;
-        String schema = last >= 2 ? parts[last - 2] : null;
+        String table = null;
+        String schema = null;
+        if (lastDot > 0) {
+            int dot = qualifiedColumn.lastIndexOf('.', lastDot - 1);
+            table = qualifiedColumn.substring(dot + 1, lastDot);
+            if (dot > 0) {
+                int first = qualifiedColumn.lastIndexOf('.', dot - 1);
+                schema = qualifiedColumn.substring(first + 1, dot);
+            }
+        }
         return masker.columnMask(schema, table, column) != null;
     }
 

@@ -2271,8 +2271,8 @@ final class GuardedResultSet implements ResultSet {
         if (error instanceof GuardException) {
             return (SQLException) error;
         }
-        if (plan.hasMaskedColumns()) {
-            return withheld(error, "moving the cursor", "this result holds masked columns");
+        if (plan.mayEchoMaskedValues()) {
+            return withheld(error, "moving the cursor", "this result holds or is computed from masked columns");
         }
         return plan.errors().forAgent(error, null);
     }

@@ -140,8 +140,11 @@ final class ResultMasking {
         private final String[] described;
         private final int[] types;
 
+        /** Whether the query filters on or computes from a masked column (a failing row may echo it). */
+        private final boolean queryTouchesMasked;
+
         private Plan(Masker masker, ColumnMask[] masks, String[] labels, boolean[] json, boolean[] numeric,
-                     Class<?> metaDataType, String[] described, int[] types) {
+                     Class<?> metaDataType, String[] described, int[] types, AnalyzedSql sql) {
             this.masker = masker;
             this.masks = masks;
             this.labels = labels;
@@ -158,6 +161,7 @@ final class ResultMasking {
             }
             this.anyMasked = any;
             this.errors = new DriverErrors(masker);
+            this.queryTouchesMasked = sql != null && errors.touchesMaskedColumns(sql);
         }
 
         /** Builds the plan of a result set from its metadata; see the class comment of {@link ResultMasking}. */
@@ -226,7 +230,7 @@ final class ResultMasking {
                 maskUnknownOrigins(masker, sql, tableKnown, masks);
             }
             redactUntracedPartialMasks(masks, traced);
-            return new Plan(masker, masks, labels, json, numeric, md.getClass(), described, types);
+            return new Plan(masker, masks, labels, json, numeric, md.getClass(), described, types, sql);
         }
 
         /**
@@ -404,6 +408,15 @@ final class ResultMasking {
     /** Whether any column of the result has a rule. */
     boolean hasMaskedColumns() {
         return plan.anyMasked;
+    }
+
+    /**
+     * Whether a driver message about this result may echo a masked value: a column of the result
+     * has a rule, or the query filters on or computes from a masked column (a row fetched later,
+     * failing on {@code cast(cvv AS int)}, would quote it).
+     */
+    boolean mayEchoMaskedValues() {
+        return plan.anyMasked || plan.queryTouchesMasked;
     }
 
     /** Turns driver failures into what the agent may see. */

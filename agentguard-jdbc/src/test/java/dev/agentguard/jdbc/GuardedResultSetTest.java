@@ -281,9 +281,26 @@ class GuardedResultSetTest {
             assertTrue(rs.next());
             SQLException failed = assertThrows(SQLException.class, rs::next);
             assertEquals("moving the cursor failed (JdbcSQLDataException, SQLState 22018, vendor code 22018); the"
-                    + " driver's message is withheld because this result holds masked columns, whose values driver"
-                    + " messages can echo", failed.getMessage());
+                    + " driver's message is withheld because this result holds or is computed from masked columns,"
+                    + " whose values driver messages can echo", failed.getMessage());
             assertEquals("22018", failed.getSQLState());
+        }
+    }
+
+    @Test
+    void withholdsTheDriversMessageWhenARowFailsOnAMaskedColumnTheResultDoesNotShow() throws SQLException {
+        try (Connection lazy = DriverManager.getConnection("jdbc:h2:mem:lazy-" + UUID.randomUUID()
+                + ";LAZY_QUERY_EXECUTION=1"); Statement s = lazy.createStatement()) {
+            s.execute("CREATE TABLE cards (id INT PRIMARY KEY, pan VARCHAR(32), cvv VARCHAR(8))");
+            s.execute("INSERT INTO cards VALUES (1, '4111111111111111', '1'), (2, '5555555555554444', '97x31')");
+            String sql = "SELECT id FROM cards WHERE CAST(cvv AS INT) > 0 ORDER BY id";
+            ResultSet raw = s.executeQuery(sql);
+            ResultSet rs = new GuardedResultSet(raw, owner, ResultMasking.forQuery(MASKER,
+                    dev.agentguard.jdbc.sql.SqlAnalyzer.builder().build().analyze(sql), raw.getMetaData(), 0, null));
+            assertTrue(rs.next());
+            SQLException failed = assertThrows(SQLException.class, rs::next);
+            assertFalse(failed.getMessage().contains("97x31"), failed.getMessage());
+            assertTrue(failed.getMessage().startsWith("moving the cursor failed ("), failed.getMessage());
         }
     }
 
