@@ -18,6 +18,7 @@ import dev.agentguard.core.approval.ApprovalServiceException;
 import dev.agentguard.core.approval.Approver;
 import dev.agentguard.core.approval.InMemoryApprover;
 import dev.agentguard.core.approval.RejectedDecisionException;
+import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.identity.IdentityException;
 import dev.agentguard.core.masking.Masker;
 import dev.agentguard.core.policy.ApprovalTerms;
@@ -27,7 +28,6 @@ import dev.agentguard.core.policy.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.text.Normalizer;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -462,32 +462,8 @@ public final class Guard {
         return null;
     }
 
-    /**
-     * A name as compared for "the same person": compatibility-normalised, without invisible
-     * format characters or surrounding spaces, lower case; so that {@code payments\u200b-bot}
-     * or a full-width twin does not pass for someone else.
-     */
     static String comparable(String name) {
-        String n = Normalizer.normalize(name, Normalizer.Form.NFKC);
-        StringBuilder b = new StringBuilder(n.length());
-        // By code point, so that supplementary invisibles (tag characters) are seen as what they are.
-        n.codePoints().filter(cp -> !isInvisible(cp)).forEach(b::appendCodePoint);
-        return b.toString().strip().toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * Whether {@code cp} renders as nothing: a format character, or one of Unicode's other
-     * default-ignorable code points (grapheme joiner, variation selectors, Hangul fillers,
-     * Mongolian variation selectors, tags), which are not all of type FORMAT.
-     */
-    private static boolean isInvisible(int cp) {
-        return Character.getType(cp) == Character.FORMAT
-                || cp == 0x034F
-                || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0
-                || cp == 0x17B4 || cp == 0x17B5
-                || cp >= 0x180B && cp <= 0x180F
-                || cp >= 0xFE00 && cp <= 0xFE0F
-                || cp >= 0xE0000 && cp <= 0xE0FFF;
+        return AgentIdentity.comparableName(name);
     }
 
     /** The approver, their groups, reason and reference on a decision event. */

@@ -1,6 +1,8 @@
 package dev.agentguard.core.identity;
 
+import java.text.Normalizer;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -59,5 +61,33 @@ public record AgentIdentity(String agentId, String onBehalfOf, Set<String> roles
     /** Whether the identity has expired at {@code now}; a fixed identity never expires. */
     public boolean isExpiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /**
+     * A name as AgentGuard compares it for "the same party" (self-approval, shared agent ids):
+     * compatibility-normalised, without invisible characters or surrounding spaces, lower case; so that {@code payments\u200b-bot}
+     * or a full-width twin does not pass for someone else.
+     */
+    public static String comparableName(String name) {
+        String n = Normalizer.normalize(name, Normalizer.Form.NFKC);
+        StringBuilder b = new StringBuilder(n.length());
+        // By code point, so that supplementary invisibles (tag characters) are seen as what they are.
+        n.codePoints().filter(cp -> !isInvisible(cp)).forEach(b::appendCodePoint);
+        return b.toString().strip().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether {@code cp} renders as nothing: a format character, or one of Unicode's other
+     * default-ignorable code points (grapheme joiner, variation selectors, Hangul fillers,
+     * Mongolian variation selectors, tags), which are not all of type FORMAT.
+     */
+    private static boolean isInvisible(int cp) {
+        return Character.getType(cp) == Character.FORMAT
+                || cp == 0x034F
+                || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0
+                || cp == 0x17B4 || cp == 0x17B5
+                || cp >= 0x180B && cp <= 0x180F
+                || cp >= 0xFE00 && cp <= 0xFE0F
+                || cp >= 0xE0000 && cp <= 0xE0FFF;
     }
 }

@@ -53,7 +53,7 @@ public final class Policy {
     private final String description;
     private final Effect defaultEffect;
     private final long rowLimit;
-    /** Lower case; an agent with one of these ids is refused everything (PCI DSS 8.2.1). */
+    /** As {@link AgentIdentity#comparableName}; an agent with one of these ids is refused everything (PCI DSS 8.2.1). */
     private final Set<String> sharedAgentIds;
     private final List<Rule> rules;
     private final Map<String, Rule> rulesById;
@@ -136,7 +136,7 @@ public final class Policy {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(action, "action");
         try {
-            if (!sharedAgentIds.isEmpty() && sharedAgentIds.contains(identity.agentId().toLowerCase(java.util.Locale.ROOT))) {
+            if (!sharedAgentIds.isEmpty() && sharedAgentIds.contains(AgentIdentity.comparableName(identity.agentId()))) {
                 return new Verdict(Effect.DENY, SHARED_AGENT_RULE, "agent id \"" + identity.agentId() + "\" is a shared or "
                         + "generic id, which the policy refuses: give every agent its own identity (PCI DSS 8.2.1)", 0);
             }
@@ -416,7 +416,7 @@ public final class Policy {
                 if (id == null || id.isBlank()) {
                     throw new IllegalArgumentException("sharedAgentIds must not contain blank entries; remove the empty entry");
                 }
-                sharedAgentIds.add(id.toLowerCase(java.util.Locale.ROOT));
+                sharedAgentIds.add(AgentIdentity.comparableName(id));
             }
             return this;
         }

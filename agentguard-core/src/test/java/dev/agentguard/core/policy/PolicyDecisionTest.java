@@ -666,6 +666,9 @@ class PolicyDecisionTest {
             assertEquals("agent id \"SERVICE\" is a shared or generic id, which the policy refuses: give every agent its "
                     + "own identity (PCI DSS 8.2.1)", v.reason());
             assertVerdict(Effect.ALLOW, "everything", p.decide(PAYMENTS, Sql.select("cards").action("?")));
+            // A full-width or invisibly padded twin is the same id.
+            assertVerdict(Effect.DENY, Policy.SHARED_AGENT_RULE,
+                    p.decide(AgentIdentity.of("\uFF41dmin\u200B", "payments"), Sql.select("cards").action("?")));
         }
     }
 }
