@@ -32,7 +32,7 @@ public final class Masker {
             ASCII_CLASS[c] = DIGIT;
         }
         ASCII_CLASS['@'] = AT;
-        for (char c : "Ae-gxsr".toCharArray()) {
+        for (char c : SecretDetector.FIRST_CHARS.toCharArray()) {
             ASCII_CLASS[c] = SECRET_START;
         }
     }
@@ -124,7 +124,7 @@ public final class Masker {
                     continue;
                 }
                 if (cls == SECRET_START) {
-                    if (i + 1 < n && secretPrefix(c, text.charAt(i + 1))) {
+                    if (i + 1 < n && SecretDetector.mayStartAt(c, text.charAt(i + 1))) {
                         features |= HAS_SECRET_PREFIX;
                     }
                     continue;
@@ -183,24 +183,6 @@ public final class Masker {
 
     private static boolean isAsciiLetter(char c) {
         return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-    }
-
-    /** Whether {@code c} then {@code next} can start a secret prefix (AKIA, eyJ, -----, gh, xox, sk_). */
-    private static boolean secretPrefix(char c, char next) {
-        switch (c) {
-            case 'A':
-                return next == 'K' || next == 'S' || next == 'I';
-            case 'e':
-                return next == 'y';
-            case '-':
-                return next == '-';
-            case 'g':
-                return next == 'h' || next == 'i';
-            case 'x':
-                return next == 'o';
-            default: // 's', 'r'
-                return next == 'k';
-        }
     }
 
     private String render(String text, Hits hits, String field, MaskTally tally) {

@@ -45,6 +45,30 @@ public final class SecretDetector implements Detector {
         }
     }
 
+    /** First characters of every secret prefix {@link #secretEndAt} reads; keep the two in step. */
+    static final String FIRST_CHARS = "Ae-gxsr";
+
+    /**
+     * Whether {@code c} then {@code next} can start a secret prefix (AKIA, eyJ, -----, gh, xox,
+     * sk_): the masker's cheap pre-check, so it must cover every prefix {@link #secretEndAt} reads.
+     */
+    static boolean mayStartAt(char c, char next) {
+        switch (c) {
+            case 'A':
+                return next == 'K' || next == 'S' || next == 'I';
+            case 'e':
+                return next == 'y';
+            case '-':
+                return next == '-';
+            case 'g':
+                return next == 'h' || next == 'i';
+            case 'x':
+                return next == 'o';
+            default: // 's', 'r'
+                return next == 'k';
+        }
+    }
+
     /** End of a secret starting at {@code i}, or -1. */
     private static int secretEndAt(CharSequence text, int i) {
         switch (text.charAt(i)) {
