@@ -59,7 +59,8 @@ final class GuardedCallableStatement extends GuardedPreparedStatement implements
             return maskOut(text);
         }
         if (value instanceof ResultSet raw) {
-            ResultMasking masking = ResultMasking.forQuery(gate.masker(), null, raw.getMetaData(), 0, null);
+            // An OUT cursor is a read like any result: masked, and held to the policy's row limit.
+            ResultMasking masking = ResultMasking.forQuery(gate.masker(), null, raw.getMetaData(), lastRowLimit(), null);
             return new GuardedResultSet(raw, this, masking);
         }
         if (value instanceof Array array) {

@@ -633,7 +633,7 @@ class GuardedStatement implements Statement {
             ResultSetMetaData md = raw.getMetaData();
             checkGeneratedKeysRead(md);
             // The policy's row limit holds for keys too: RETURNING * of a many-row update is a read.
-            masking = ResultMasking.forQuery(gate.masker(), null, md, last == null ? 0 : last.rowLimit(), null);
+            masking = ResultMasking.forQuery(gate.masker(), null, md, lastRowLimit(), null);
         } catch (SQLException | RuntimeException e) {
             raw.close();
             throw gate.errors().forAgent(e, null);
@@ -909,6 +909,11 @@ class GuardedStatement implements Statement {
     /** The run whose outcome is pending, for subclasses that add to its counts. */
     final Execution currentRun() {
         return current;
+    }
+
+    /** The row limit of the statement that ran last, 0 when none ran (or it has no limit). */
+    final long lastRowLimit() {
+        return last == null ? 0 : last.rowLimit();
     }
 
     @Override

@@ -69,6 +69,32 @@ class AdversarialReviewPostgresTest {
     }
 
     @Test
+    void anOutCursorIsHeldToTheRowLimitAndMasked() throws Exception {
+        try (Connection raw = db.pool().getConnection(); Statement s = raw.createStatement()) {
+            s.execute("CREATE OR REPLACE FUNCTION all_cards() RETURNS refcursor AS $$ DECLARE c refcursor; BEGIN "
+                    + "OPEN c FOR SELECT pan FROM cards ORDER BY id; RETURN c; END $$ LANGUAGE plpgsql");
+        }
+        GuardedDataSource calls = GuardedDataSource.builder().dataSource(db.forGuard()).name(GuardedJdbcContract.RESOURCE)
+                .identity(IdentitySource.fixed(GuardedJdbcContract.IDENTITY))
+                .policy(TestPolicies.parse(TestPolicies.PAYMENTS_WITH_CALLS_YAML.replace(
+                        "    allow: { sql: { kinds: [CALL] } }\n", "    allow: { sql: { kinds: [CALL] } }\n    rowLimit: 1\n")))
+                .journal(journal).build();
+        try (Connection c = calls.getConnection()) {
+            c.setAutoCommit(false); // a refcursor lives for its transaction
+            try (java.sql.CallableStatement cs = c.prepareCall("{? = call all_cards()}")) {
+                cs.registerOutParameter(1, java.sql.Types.OTHER);
+                cs.execute();
+                try (ResultSet cursor = (ResultSet) cs.getObject(1)) {
+                    assertTrue(cursor.next());
+                    assertEquals("411111******1111", cursor.getString(1));
+                    assertEquals(false, cursor.next(), "the policy's row limit of 1 holds for an OUT cursor");
+                }
+            }
+            c.rollback();
+        }
+    }
+
+    @Test
     void withholdsAWarningThatCouldEchoAMaskedValue() throws Exception {
         try (Connection raw = db.pool().getConnection(); Statement s = raw.createStatement()) {
             s.execute("CREATE OR REPLACE FUNCTION noisy(t text) RETURNS text AS $$ BEGIN RAISE WARNING 'value %', t; "
