@@ -106,12 +106,7 @@ class GuardedPreparedStatement extends GuardedStatement implements PreparedState
 
     @Override
     public int[] executeBatch() throws SQLException {
-        long[] counts = runParameterBatch(false);
-        int[] narrow = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            narrow[i] = (int) Math.min(Integer.MAX_VALUE, counts[i]);
-        }
-        return narrow;
+        return toInt(runParameterBatch(false));
     }
 
     @Override

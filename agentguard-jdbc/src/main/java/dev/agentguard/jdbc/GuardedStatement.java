@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A statement whose every SQL string goes through the guard. Each run is one
@@ -42,6 +43,8 @@ class GuardedStatement implements Statement {
     private Execution current;
     /** The most recent run, for result sets fetched after it finished. */
     private Execution last;
+    /** A name that needs no quotes in SQL text. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private GuardedResultSet currentResult;
     private ResultSet currentRaw;
     /** An outcome that could not be journaled when a result set closed; thrown at the next call. */
@@ -453,12 +456,7 @@ class GuardedStatement implements Statement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        long[] counts = runBatch(false);
-        int[] narrow = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            narrow[i] = (int) Math.min(Integer.MAX_VALUE, counts[i]);
-        }
-        return narrow;
+        return toInt(runBatch(false));
     }
 
     @Override
@@ -543,6 +541,15 @@ class GuardedStatement implements Statement {
             }
         }
         return forAgent != null ? forAgent : gate.errors().forAgent(error, null);
+    }
+
+    /** Update counts as JDBC's int form; a count beyond int range is reported as Integer.MAX_VALUE. */
+    static int[] toInt(long[] counts) {
+        int[] narrow = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            narrow[i] = (int) Math.min(Integer.MAX_VALUE, counts[i]);
+        }
+        return narrow;
     }
 
     static long[] toLong(int[] counts) {
@@ -681,7 +688,7 @@ class GuardedStatement implements Statement {
     /** A name as SQL text: as it is when a plain identifier (which the policy reads case-insensitively), else quoted. */
     private static String quoted(String name) {
         String n = String.valueOf(name);
-        return n.matches("[A-Za-z_][A-Za-z0-9_]*") ? n : "\"" + n.replace("\"", "\"\"") + "\"";
+        return PLAIN_NAME.matcher(n).matches() ? n : "\"" + n.replace("\"", "\"\"") + "\"";
     }
 
     @Override
