@@ -353,10 +353,11 @@ class PolicyCheckCommandTest {
 
     @Test
     void aCardNumberOutsideALiteralIsMaskedInThePrintedSqlToo() {
-        ToolRun run = check("SELECT \"4111111111111111\" FROM cards");
+        // A backtick name is shown as written (a double-quoted one is not shown at all: MySQL reads it as a string).
+        ToolRun run = check("SELECT `4111111111111111` FROM cards");
 
         assertEquals(0, run.exitCode(), run.err());
-        assertEquals("SELECT \"411111******1111\" FROM cards", run.outLines().get(0));
+        assertEquals("SELECT `411111******1111` FROM cards", run.outLines().get(0));
         assertFalse(run.out().contains("4111111111111111"), run.out());
     }
 
