@@ -8,6 +8,13 @@ package dev.agentguard.audit.internal;
  * It is deliberately simpler than the policy's PAN detector: it only has to make sure the
  * journal never holds a PAN, and a rare false positive here costs nothing but a masked number.
  *
+ * <p>Digits inside a hexadecimal identifier are not card numbers: a UUID ({@code 8-4-4-4-12} hex
+ * digits) or a hex word of at least 32 digits (a SHA-256 action hash, a W3C trace id). Without
+ * this exception about one random UUID or digest in a few hundred holds a Luhn-valid digit run,
+ * and masking it would break the very reference (an approval id, an action hash) an assessor
+ * follows. A card number written on its own, or grouped by dashes next to such an identifier,
+ * is still replaced.
+ *
  * <p>Returns the very same string when nothing was replaced, so the common path allocates
  * nothing.
  */
@@ -66,7 +73,8 @@ public final class PanScrubber {
                     if (digits > MAX_DIGITS) {
                         break;
                     }
-                    if (digits >= MIN_DIGITS && looksLikePan(text, groupStart[g], groupEnd[h])) {
+                    if (digits >= MIN_DIGITS && looksLikePan(text, groupStart[g], groupEnd[h])
+                            && !insideIdentifier(text, groupStart[g], groupEnd[h])) {
                         matchedTo = h;
                     }
                 }
@@ -87,6 +95,65 @@ public final class PanScrubber {
             return text;
         }
         return out.append(text, copied, n).toString();
+    }
+
+    /** Hex digits in a word of at least this many make a digest or trace id, not a card number. */
+    private static final int DIGEST_HEX_DIGITS = 32;
+
+    /**
+     * Whether the span {@code [from, to)} overlaps a hex word of {@value #DIGEST_HEX_DIGITS} or more
+     * digits, or lies within a UUID-shaped token.
+     */
+    static boolean insideIdentifier(String text, int from, int to) {
+        return hexWordLength(text, from) >= DIGEST_HEX_DIGITS
+                || hexWordLength(text, to - 1) >= DIGEST_HEX_DIGITS
+                || insideUuid(text, from, to);
+    }
+
+    /** Length of the run of hex digits (no dashes) around {@code at}. */
+    private static int hexWordLength(String text, int at) {
+        int start = at;
+        while (start > 0 && isHex(text.charAt(start - 1))) {
+            start--;
+        }
+        int end = at;
+        while (end < text.length() && isHex(text.charAt(end))) {
+            end++;
+        }
+        return end - start;
+    }
+
+    private static boolean insideUuid(String text, int from, int to) {
+        int start = from;
+        while (start > 0 && (isHex(text.charAt(start - 1)) || text.charAt(start - 1) == '-')) {
+            start--;
+        }
+        int end = to;
+        while (end < text.length() && (isHex(text.charAt(end)) || text.charAt(end) == '-')) {
+            end++;
+        }
+        // "apr-<uuid>": a dash that joins a prefix is not part of the UUID.
+        while (start < end && text.charAt(start) == '-') {
+            start++;
+        }
+        while (end > start && text.charAt(end - 1) == '-') {
+            end--;
+        }
+        if (end - start != 36) {
+            return false;
+        }
+        for (int k = 0; k < 36; k++) {
+            char c = text.charAt(start + k);
+            boolean dash = k == 8 || k == 13 || k == 18 || k == 23;
+            if (dash ? c != '-' : !isHex(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean looksLikePan(String text, int from, int to) {

@@ -52,6 +52,33 @@ class PanScrubberTest {
         assertEquals("[REDACTED:PAN] 2024", scrubber.scrub("4111 1111 1111 1111 2024"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // A random approval id whose last two UUID groups read as a Luhn-valid Visa number.
+            "apr-c9fb07a0-c416-4a90-98a4-356290077199",
+            "C9FB07A0-C416-4A90-98A4-356290077199",
+            // A SHA-256 action hash holding a Luhn-valid 16-digit run.
+            "c8bd4111111111111111e89f723e54f17e782c26370f9726e77fac7a7612cc90",
+            // A W3C traceparent whose trace id holds one.
+            "00-ab4111111111111111cdef0123456789-00f067aa0ba902b7-01"})
+    void leavesDigitsInsideUuidsAndDigestsAlone(String identifier) {
+        String input = "ref " + identifier + " end";
+        assertSame(input, scrubber.scrub(input));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "4111111111111111 apr-c9fb07a0-c416-4a90-98a4-356290077199",
+            "4111-1111-1111-1111-c8bd4e89f723e54f17e782c26370f9726e77fac7a7",
+            "deadbeef4111111111111111",
+            "4111-1111-1111-1111-2222-3333-444444444444"})
+    void aCardBesideOrGluedToAShortHexWordIsStillMasked(String text) {
+        String scrubbed = scrubber.scrub(text);
+        assertEquals(false, scrubbed.contains("4111111111111111") || scrubbed.contains("4111-1111-1111-1111"),
+                scrubbed);
+        assertEquals(true, scrubbed.contains(PanScrubber.REPLACEMENT), scrubbed);
+    }
+
     @Test
     void handlesNullAndEmpty() {
         assertEquals(null, scrubber.scrub(null));

@@ -120,6 +120,26 @@ class JournalTest {
     }
 
     @Test
+    void keepsApprovalIdsActionHashesAndTraceIdsWhoseDigitsLookLikeACard(@TempDir Path dir) throws Exception {
+        // Random references like these once lost a Luhn-valid stretch to the safety net, so the
+        // journal no longer matched the approval it recorded.
+        String approval = "apr-c9fb07a0-c416-4a90-98a4-356290077199";
+        String actionHash = "c8bd4111111111111111e89f723e54f17e782c26370f9726e77fac7a7612cc90";
+        String trace = "00-ab4111111111111111cdef0123456789-00f067aa0ba902b7-01";
+        try (Journal j = Journal.builder(dir).open()) {
+            j.append(EventDraft.of(Phase.APPROVAL, Channel.JDBC).agent("payments-bot").approval(approval)
+                    .trace(trace).extension("action-hash", actionHash).action("card 4111111111111111"));
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all().phase(Phase.APPROVAL)).get(0);
+            assertEquals(approval, e.approvalRef());
+            assertEquals(actionHash, e.extensions().get("action-hash"));
+            assertEquals(trace, e.traceId());
+            assertEquals("card [REDACTED:PAN]", e.action(), "a card beside them is still masked");
+        }
+    }
+
+    @Test
     void masksCardNumbersInCountNamesCountValuesAndExtensionNames(@TempDir Path dir) throws Exception {
         try (Journal j = Journal.builder(dir).open()) {
             j.append(EventDraft.of(Phase.OUTCOME, Channel.JDBC).agent("a")
