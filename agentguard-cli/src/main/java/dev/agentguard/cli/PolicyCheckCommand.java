@@ -1,5 +1,6 @@
 package dev.agentguard.cli;
 
+import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.policy.Effect;
@@ -26,7 +27,8 @@ import java.util.TreeSet;
 @Command(name = "check",
         mixinStandardHelpOptions = true,
         description = {
-                "Decides SQL with a policy for an agent, as the guarded DataSource would.",
+                "Decides SQL with a policy for an agent, as the guarded DataSource would; with --http, decides "
+                        + "HTTP requests as the guarded HttpClient would.",
                 "Touches no database. For each SQL argument, prints the decision (allowed, denied, approval "
                         + "required), the rule and its reason, each statement's kind and tables, and what the "
                         + "result would mask: the result columns a column rule covers, and the text detectors "
@@ -40,7 +42,9 @@ import java.util.TreeSet;
                 "  agentguard policy check --policy pci.yaml --agent bot --role payments \\",
                 "      'SELECT pan, cvv AS c FROM cards' 'DELETE FROM cards WHERE id = 7'",
                 "  agentguard policy check --policy pci.yaml --agent bot --scope cards:read \\",
-                "      --on-behalf-of alice --json 'SELECT pan FROM cards'"})
+                "      --on-behalf-of alice --json 'SELECT pan FROM cards'",
+                "  agentguard policy check --policy pci.yaml --agent bot --http POST https://api.example.com/v1/refunds \\",
+                "      --header content-type --body-size 42 --json-field amount=250.00"})
 final class PolicyCheckCommand extends ToolCommand {
     @Option(names = "--policy", paramLabel = "FILE", required = true,
             description = "The policy file (YAML, see docs/policy.md).")
@@ -49,15 +53,47 @@ final class PolicyCheckCommand extends ToolCommand {
     @Mixin
     AgentOptions agent;
 
-    // What to decide. Only SQL so far; HTTP requests (--http METHOD URL) and SSH commands
-    // (--ssh HOST COMMAND) arrive with their channels and will join SQL as alternatives here.
-    @Parameters(paramLabel = "SQL", arity = "1..*",
+    // What to decide: SQL arguments, or HTTP requests with --http (SSH commands join with their channel).
+    @Parameters(paramLabel = "SQL", arity = "0..*",
             description = "SQL to decide: one or more statements per argument, as the agent would send them.")
-    List<String> sql;
+    List<String> sql = new ArrayList<>();
+
+    @Option(names = "--http", arity = "2", paramLabel = "METHOD URL",
+            description = "Decide an HTTP request instead of SQL, as the guarded HttpClient would: a method and an "
+                    + "absolute http or https URL. Repeatable.")
+    List<String> http = new ArrayList<>();
+
+    @Option(names = "--header", paramLabel = "NAME",
+            description = "With --http: the request carries a header of this name. Repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--body-size", paramLabel = "BYTES",
+            description = "With --http: the request body's size in bytes, -1 when unknown (streamed). Default: 0.")
+    long bodySize;
+
+    @Option(names = "--json-field", paramLabel = "NAME=VALUE",
+            description = "With --http: a field of the JSON request body, for jsonField conditions "
+                    + "(e.g. amount=250.00). Repeatable.")
+    Map<String, String> jsonFields = new LinkedHashMap<>();
 
     @Override
     int run() throws Exception {
         AgentIdentity identity = agent.identity();
+        if (!http.isEmpty()) {
+            if (!sql.isEmpty()) {
+                throw new InputException("give SQL arguments or --http requests, not both: a policy check decides one "
+                        + "channel at a time");
+            }
+            return runHttp(identity);
+        }
+        if (!headers.isEmpty() || bodySize != 0 || !jsonFields.isEmpty()) {
+            throw new InputException("--header, --body-size and --json-field describe an HTTP request; give it with "
+                    + "--http METHOD URL");
+        }
+        if (sql.isEmpty()) {
+            throw new InputException("nothing to decide: give SQL arguments (e.g. 'SELECT pan FROM cards') or "
+                    + "--http METHOD URL");
+        }
         for (int i = 0; i < sql.size(); i++) {
             if (sql.get(i).isBlank()) {
                 throw new InputException("SQL argument " + (i + 1) + " is empty; give the statement to decide, "
@@ -77,7 +113,11 @@ final class PolicyCheckCommand extends ToolCommand {
         }
         int exitCode = CheckedAction.exitCode(strictest);
         if (json()) {
-            out().println(Json.object(toJson(policy, identity, strictest, exitCode, checks)));
+            List<Object> list = new ArrayList<>();
+            for (CheckedAction c : checks) {
+                list.add(checkJson(c));
+            }
+            out().println(Json.object(toJson(policy, identity, strictest, exitCode, list)));
         } else {
             for (int i = 0; i < checks.size(); i++) {
                 if (i > 0) {
@@ -89,16 +129,89 @@ final class PolicyCheckCommand extends ToolCommand {
         return exitCode;
     }
 
+    private int runHttp(AgentIdentity identity) throws Exception {
+        Policy policy = Policy.load(policyFile);
+        List<CheckedRequest> checks = new ArrayList<>();
+        Effect strictest = Effect.ALLOW;
+        for (int i = 0; i + 1 < http.size(); i += 2) {
+            CheckedRequest check = CheckedRequest.decide(policy, identity, http.get(i), http.get(i + 1),
+                    new java.util.LinkedHashSet<>(headers), bodySize, jsonFields);
+            checks.add(check);
+            if (check.verdict().effect().strictness() > strictest.strictness()) {
+                strictest = check.verdict().effect();
+            }
+        }
+        int exitCode = CheckedAction.exitCode(strictest);
+        List<String> detectors = policy.masking().masker().detectorNames();
+        if (json()) {
+            List<Object> list = new ArrayList<>();
+            for (CheckedRequest c : checks) {
+                list.add(requestJson(c, c.verdict().effect() == Effect.DENY ? List.of() : detectors));
+            }
+            out().println(Json.object(toJson(policy, identity, strictest, exitCode, list)));
+        } else {
+            for (int i = 0; i < checks.size(); i++) {
+                if (i > 0) {
+                    out().println();
+                }
+                print(checks.get(i), detectors, out());
+            }
+        }
+        return exitCode;
+    }
+
+    /** One request: its redacted request line, then indented fields, one per line. */
+    static void print(CheckedRequest check, List<String> detectors, PrintWriter out) {
+        Verdict v = check.verdict();
+        printDecision(check.text(), v, check.intentRequired(), out);
+        HttpAction r = check.request();
+        if (r.pathEscapes()) {
+            field(out, "path", "climbs above the root: no allow rule matches it");
+        }
+        if (!r.headerNames().isEmpty()) {
+            field(out, "headers", String.join(", ", new TreeSet<>(r.headerNames())));
+        }
+        field(out, "body", r.bodySizeKnown() ? r.bodySize() + " bytes" : "size unknown (streamed)");
+        for (Map.Entry<String, String> f : new java.util.TreeMap<>(check.shownJsonFields()).entrySet()) {
+            field(out, "json", f.getKey() + " = " + f.getValue());
+        }
+        if (v.effect() != Effect.DENY) {
+            field(out, "detectors", detectors.isEmpty() ? "none" : String.join(", ", detectors)
+                    + " (on every text response body)");
+        }
+    }
+
+    private static Map<String, Object> requestJson(CheckedRequest c, List<String> detectors) {
+        Verdict v = c.verdict();
+        HttpAction r = c.request();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("http", c.text());
+        o.put("decision", CheckedAction.decisionWord(v.effect()));
+        o.put("effect", v.effect().fileName());
+        o.put("rule", v.ruleId());
+        o.put("reason", v.reason());
+        if (c.intentRequired()) {
+            o.put("intentRequired", true);
+        }
+        Map<String, Object> ro = new LinkedHashMap<>();
+        ro.put("method", r.method());
+        ro.put("scheme", r.scheme());
+        ro.put("host", r.host());
+        ro.put("port", r.port());
+        ro.put("pathEscapes", r.pathEscapes());
+        ro.put("queryParameters", new TreeSet<>(r.queryParameters().keySet()));
+        ro.put("headers", new TreeSet<>(r.headerNames()));
+        ro.put("bodySize", r.bodySize());
+        ro.put("jsonFields", new java.util.TreeMap<>(c.shownJsonFields()));
+        o.put("request", ro);
+        o.put("detectors", detectors);
+        return o;
+    }
+
     /** One action: its SQL, then indented fields, one per line, so that grep and diff work on them. */
     static void print(CheckedAction check, PrintWriter out) {
         Verdict v = check.verdict();
-        out.println(SafeText.escape(check.text()));
-        field(out, "decision", CheckedAction.decisionWord(v.effect()));
-        field(out, "rule", v.ruleId());
-        field(out, "reason", v.reason());
-        if (check.intentRequired()) {
-            field(out, "intent", "required: an agent that states no intent is refused, and nobody is asked");
-        }
+        printDecision(check.text(), v, check.intentRequired(), out);
         if (v.rowLimit() > 0 && v.effect() != Effect.DENY) {
             field(out, "row limit", Long.toString(v.rowLimit()));
         }
@@ -122,22 +235,29 @@ final class PolicyCheckCommand extends ToolCommand {
                 : String.join(", ", check.detectors()) + " (on every text value)");
     }
 
+    /** The action's first line and the fields every channel prints: decision, rule, reason, intent. */
+    private static void printDecision(String text, Verdict v, boolean intentRequired, PrintWriter out) {
+        out.println(SafeText.escape(text));
+        field(out, "decision", CheckedAction.decisionWord(v.effect()));
+        field(out, "rule", v.ruleId());
+        field(out, "reason", v.reason());
+        if (intentRequired) {
+            field(out, "intent", "required: an agent that states no intent is refused, and nobody is asked");
+        }
+    }
+
     private static void field(PrintWriter out, String name, String value) {
         out.println("  " + String.format("%-10s", name) + " " + SafeText.escape(value));
     }
 
     private static Map<String, Object> toJson(Policy policy, AgentIdentity identity, Effect strictest, int exitCode,
-                                              List<CheckedAction> checks) {
+                                              List<Object> checks) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("policy", policy.name());
         o.put("agent", agentJson(identity));
         o.put("decision", CheckedAction.decisionWord(strictest));
         o.put("exitCode", exitCode);
-        List<Object> list = new ArrayList<>();
-        for (CheckedAction c : checks) {
-            list.add(checkJson(c));
-        }
-        o.put("checks", list);
+        o.put("checks", checks);
         return o;
     }
 

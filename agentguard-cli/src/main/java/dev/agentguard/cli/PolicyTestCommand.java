@@ -1,6 +1,7 @@
 package dev.agentguard.cli;
 
 import dev.agentguard.audit.Channel;
+import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.policy.Effect;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.core.policy.PolicyExpectation;
@@ -25,8 +26,8 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         description = {
                 "Runs the expectations written beside the rules of a policy file.",
-                "Decides the SQL of each expectation under 'expect:' for its agent, as the guarded DataSource "
-                        + "would, and compares the effect and, when the expectation names one, the rule.",
+                "Decides the SQL or HTTP request of each expectation under 'expect:' for its agent, as the "
+                        + "guarded DataSource or HttpClient would, and compares the effect and, when the expectation names one, the rule.",
                 "Prints PASS or FAIL per expectation with its line (a failure also shows the expected and actual "
                         + "effect, rule and reason), then 'N expectations, M failed'.",
                 "Exit code 0 when every expectation holds, 1 when one fails, 2 when the file is malformed or has "
@@ -78,10 +79,14 @@ final class PolicyTestCommand extends ToolCommand {
     }
 
     private static Result decide(Policy policy, SqlAnalyzer analyzer, PolicyExpectation e) {
+        if (e.channel() == Channel.HTTP) {
+            CheckedRequest check = CheckedRequest.decide(policy, e.agent(), HttpAction.ofRequestLine(e.action()));
+            return new Result(e, check.text(), check.verdict(), null);
+        }
         if (e.channel() != Channel.JDBC) {
             // Fail rather than skip: an expectation nobody checks would look like a passing one.
             return new Result(e, e.channel().name() + " action", null, "this version of agentguard decides SQL "
-                    + "expectations only; " + e.channel().name() + " arrives with its channel module");
+                    + "and HTTP expectations only; " + e.channel().name() + " arrives with its channel module");
         }
         CheckedAction check = CheckedAction.sql(policy, analyzer, e.agent(), e.action());
         return new Result(e, check.text(), check.verdict(), null);
@@ -97,7 +102,7 @@ final class PolicyTestCommand extends ToolCommand {
         }
         out.println("FAIL  " + where + "  " + SafeText.escape(label(r)));
         if (e.name() != null) {
-            out.println("      sql       " + SafeText.escape(r.text()));
+            out.println((e.channel() == Channel.HTTP ? "      http      " : "      sql       ") + SafeText.escape(r.text()));
         }
         out.println("      expected  " + outcome(e.effect(), e.ruleId()));
         if (r.verdict() == null) {
@@ -140,7 +145,7 @@ final class PolicyTestCommand extends ToolCommand {
                 ro.put("name", e.name());
             }
             ro.put("agent", PolicyCheckCommand.agentJson(e.agent()));
-            ro.put("sql", r.text());
+            ro.put(e.channel() == Channel.HTTP ? "http" : "sql", r.text());
             ro.put("passed", r.passed());
             Map<String, Object> expected = new LinkedHashMap<>();
             expected.put("effect", e.effect().fileName());

@@ -384,12 +384,12 @@ class PolicyCheckCommandTest {
     }
 
     @Test
-    void atLeastOneSqlIsRequired() {
+    void atLeastOneSqlOrRequestIsRequired() {
         ToolRun run = ToolRun.run("policy", "check", "--policy", policy.toString(), "--agent", "a");
 
         run.assertOneLineError(2);
-        assertEquals("agentguard policy check: Missing required parameter: 'SQL' (see 'agentguard policy check --help')",
-                run.errorLine());
+        assertEquals("agentguard policy check: nothing to decide: give SQL arguments (e.g. 'SELECT pan FROM cards') "
+                + "or --http METHOD URL", run.errorLine());
     }
 
     @Test
@@ -411,12 +411,12 @@ class PolicyCheckCommandTest {
     }
 
     @Test
-    void httpAndSshAreNotOptionsYet() {
+    void sshIsNotAnOptionYet() {
         ToolRun run = ToolRun.run("policy", "check", "--policy", policy.toString(), "--agent", "a",
-                "--http", "GET", "https://example.com/");
+                "--ssh", "app1", "df -h");
 
         run.assertOneLineError(2);
-        assertTrue(run.errorLine().startsWith("agentguard policy check: Unknown option: '--http'"), run.errorLine());
+        assertTrue(run.errorLine().startsWith("agentguard policy check: Unknown option: '--ssh'"), run.errorLine());
     }
 
     @Test
