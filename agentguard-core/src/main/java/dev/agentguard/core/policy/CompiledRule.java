@@ -2,6 +2,7 @@ package dev.agentguard.core.policy;
 
 import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.action.SqlAction;
+import dev.agentguard.core.action.SshAction;
 import dev.agentguard.core.action.SqlStatement;
 import dev.agentguard.core.action.StatementKind;
 import dev.agentguard.core.identity.AgentIdentity;
@@ -25,6 +26,8 @@ final class CompiledRule {
     private final CompiledHttpCondition http;
     /** Whether the rule has a condition for a channel other than HTTP; it then never matches HTTP. */
     private final boolean notHttp;
+    /** The rule's SSH condition; the empty condition for a rule without any condition; null for other channels. */
+    private final CompiledSshCondition ssh;
     /** The verdict an allow rule hands out when no other allow rule narrows the row limit. */
     final Verdict allowVerdict;
 
@@ -38,6 +41,8 @@ final class CompiledRule {
         this.otherChannel = rule.condition() != null && sql == null;
         this.http = rule.condition() instanceof HttpCondition c ? new CompiledHttpCondition(c) : null;
         this.notHttp = rule.condition() != null && http == null;
+        this.ssh = rule.condition() instanceof SshCondition c ? new CompiledSshCondition(c)
+                : rule.condition() == null ? ANY_SSH : null;
         this.allowVerdict = effect == Effect.ALLOW
                 ? new Verdict(Effect.ALLOW, id, "allowed by rule \"" + id + "\"", rowLimit > 0 ? rowLimit : policyRowLimit)
                 : null;
@@ -77,6 +82,93 @@ final class CompiledRule {
             }
         }
         return sql == null || sql.confines(s, action);
+    }
+
+    /** How a rule without a condition reads SSH actions: the fail-closed rules of an empty ssh condition. */
+    private static final CompiledSshCondition ANY_SSH = new CompiledSshCondition(SshCondition.ANY);
+
+    /** The deny and require-approval reading for one command of an SSH line. */
+    boolean touches(SshAction a, ShellCommandFacts c) {
+        return ssh != null && ssh.touches(a, c);
+    }
+
+    /** The allow reading for one command of an SSH line; see {@link CompiledSshCondition#confines}. */
+    boolean allows(SshAction a, ShellCommandFacts c) {
+        return ssh != null && ssh.confines(a, c);
+    }
+
+    /** The deny reading for an SSH line that could not be read: the rule covers its host and user. */
+    boolean touchesUnreadable(SshAction a) {
+        return ssh != null && ssh.touchesUnreadable(a);
+    }
+
+    /** The deny and require-approval reading for an SFTP operation. */
+    boolean touchesSftp(SshAction a) {
+        return ssh != null && ssh.touchesSftp(a);
+    }
+
+    /** The allow reading for an SFTP operation. */
+    boolean allowsSftp(SshAction a) {
+        return ssh != null && ssh.confinesSftp(a);
+    }
+
+    /** What the rule matched in one command of an SSH line, for a deny or approval reason. */
+    String describeMatch(SshAction a, ShellCommandFacts c) {
+        StringBuilder b = new StringBuilder(64);
+        describe(b, a, c);
+        if (ssh != null) {
+            ssh.describeMatch(b, c);
+        }
+        return b.toString();
+    }
+
+    /** What the rule matched in an SFTP operation, for a deny or approval reason. */
+    String describeSftpMatch(SshAction a) {
+        StringBuilder b = new StringBuilder(64).append(a.describe());
+        if (ssh != null) {
+            ssh.describeSftpMatch(b, a);
+        }
+        return b.toString();
+    }
+
+    /**
+     * A short description of one command for reasons: {@code cat on deploy@app1}, with where it
+     * was found and what makes it opaque. Names the program (when it is a plain name), never its
+     * arguments.
+     */
+    static String describe(SshAction a, ShellCommandFacts c) {
+        StringBuilder b = new StringBuilder(64);
+        describe(b, a, c);
+        return b.toString();
+    }
+
+    private static void describe(StringBuilder b, SshAction a, ShellCommandFacts c) {
+        if (c.unknownProgram) {
+            b.append("a program only known when the line runs");
+        } else if (c.name == null) {
+            b.append(c.command.redirections().isEmpty() ? "a variable assignment" : "a redirection without a program");
+        } else {
+            String shown = PolicyFileReader.shown(c.name);
+            b.append(shown.startsWith("\"") ? "program " + shown.substring(1, shown.length() - 1) : "a program");
+        }
+        if (!c.command.wrappers().isEmpty()) {
+            b.append(" run by ").append(String.join(" and ", c.command.wrappers().stream()
+                    .map(w -> PolicyFileReader.shown(w).replace("\"", "")).toList()));
+        }
+        switch (c.command.origin()) {
+            case COMMAND_SUBSTITUTION -> b.append(" inside a command substitution");
+            case PROCESS_SUBSTITUTION -> b.append(" inside a process substitution");
+            default -> {
+            }
+        }
+        b.append(" on ");
+        if (a.user() != null) {
+            b.append(a.user()).append('@');
+        }
+        b.append(a.host());
+        if (c.opaque) {
+            b.append(" (opaque: ").append(c.command.opaqueReason()).append(')');
+        }
     }
 
     /** The deny and require-approval reading for HTTP: the request overlaps what the rule names. */

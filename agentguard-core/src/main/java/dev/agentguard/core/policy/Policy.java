@@ -4,6 +4,8 @@ import dev.agentguard.core.action.Action;
 import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.action.SqlAction;
 import dev.agentguard.core.action.SqlStatement;
+import dev.agentguard.core.action.SshAction;
+import dev.agentguard.core.shell.ShellCommand;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.masking.MaskingRules;
 
@@ -41,6 +43,18 @@ import java.util.Set;
  * <p>An HTTP request ({@link HttpAction}) is decided the same way, as one unit, by the rules with
  * an {@link HttpCondition} and the rules without a condition; no allow rule and no default of
  * allow covers a request whose path climbs above the root. See {@link HttpCondition}.
+ *
+ * <p>An SSH command line ({@link SshAction}) is decided like a multi-statement SQL string: each
+ * simple command in it — nested ones from substitutions, sub-shells, wrappers and shell code
+ * included — is decided on its own (deny, require-approval, allow, default), and the line takes
+ * the strictest verdict (between equals, the first that names a rule rather than the default). So a
+ * deny or require-approval rule applies to a line when any command in it matches, and the line is
+ * allowed only when every command is allowed. A command that only
+ * assigns ordinary shell variables needs no allow rule. A line that could not be read is denied
+ * (by the first deny rule for its host and user, else with rule {@value Verdict#DEFAULT_RULE}),
+ * whatever the default; a default of allow never covers an opaque command or one whose program
+ * is only known when the line runs. An SFTP operation is decided as one unit, like an HTTP
+ * request. See {@link SshCondition}.
  *
  * <p>{@link #decide} is thread-safe and allocates little: patterns are compiled here, once.
  */
@@ -145,6 +159,9 @@ public final class Policy {
             }
             if (action.detail() instanceof HttpAction http) {
                 return decideHttp(identity, http);
+            }
+            if (action.detail() instanceof SshAction ssh) {
+                return decideSsh(identity, ssh);
             }
             return decideAnyChannel(identity);
         } catch (RuntimeException | StackOverflowError e) {
@@ -274,6 +291,125 @@ public final class Policy {
                     + defaultDenySuffix, 0);
             case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches "
                     + CompiledRule.describe(a) + defaultDenySuffix, rowLimit);
+        };
+    }
+
+    /**
+     * An SSH action. A command line: each command decided on its own, the strictest verdict wins
+     * (as for the statements of one SQL string). An unreadable line: denied. SFTP: one unit.
+     */
+    private Verdict decideSsh(AgentIdentity identity, SshAction a) {
+        if (a.isUnreadable()) {
+            String what = "the command line for " + (a.user() == null ? "" : a.user() + "@") + a.host()
+                    + " could not be read (" + a.unreadableReason() + ")";
+            for (CompiledRule r : denyRules) {
+                if (r.selects(identity) && r.touchesUnreadable(a)) {
+                    return new Verdict(Effect.DENY, r.id, what + "; it may run anything, so rule \"" + r.id
+                            + "\" applies", 0);
+                }
+            }
+            return new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, what + "; a line the policy cannot read never runs", 0);
+        }
+        if (a.isSftp()) {
+            return decideSftp(identity, a);
+        }
+        // A line that changes directory makes relative paths relative to a directory nobody knows.
+        String directory = a.command().changesDirectory() ? null : a.workingDirectory();
+        Verdict strictest = null;
+        for (ShellCommand c : a.command().commands()) {
+            Verdict v = decideCommand(identity, a, new ShellCommandFacts(c, directory));
+            if (v == null) {
+                continue;
+            }
+            // The strictest verdict wins; between equals, the first that names a rule (more telling than the default).
+            if (strictest == null || v.effect().strictness() > strictest.effect().strictness()
+                    || (v.effect() == strictest.effect() && strictest.ruleId().equals(Verdict.DEFAULT_RULE)
+                    && !v.ruleId().equals(Verdict.DEFAULT_RULE))) {
+                strictest = v;
+                if (v.effect() == Effect.DENY && !v.ruleId().equals(Verdict.DEFAULT_RULE)) {
+                    break;
+                }
+            }
+        }
+        if (strictest != null) {
+            return strictest;
+        }
+        // Every command only assigns variables: nothing runs, so the default decides.
+        return switch (defaultEffect) {
+            case ALLOW -> defaultAllow;
+            case DENY -> new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no rule allows the line, which only assigns "
+                    + "shell variables" + defaultDenySuffix, 0);
+            case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches the "
+                    + "line, which only assigns shell variables" + defaultDenySuffix, rowLimit);
+        };
+    }
+
+    /** One command of a line; {@code null} when it only assigns ordinary variables and no deny or approval rule matches. */
+    private Verdict decideCommand(AgentIdentity identity, SshAction a, ShellCommandFacts c) {
+        for (CompiledRule r : denyRules) {
+            if (r.selects(identity) && r.touches(a, c)) {
+                return new Verdict(Effect.DENY, r.id, r.describeMatch(a, c), 0);
+            }
+        }
+        for (CompiledRule r : approvalRules) {
+            if (r.selects(identity) && r.touches(a, c)) {
+                return new Verdict(Effect.REQUIRE_APPROVAL, r.id, r.describeMatch(a, c) + " needs approval", rowLimit);
+            }
+        }
+        if (c.inert) {
+            return null;
+        }
+        for (CompiledRule r : allowRules) {
+            if (r.selects(identity) && r.allows(a, c)) {
+                return r.allowVerdict;
+            }
+        }
+        return switch (defaultEffect) {
+            case ALLOW -> {
+                if (c.unknownProgram || c.opaque) {
+                    yield new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no allow rule names "
+                            + CompiledRule.describe(a, c) + "; a default of allow never covers an opaque command or a "
+                            + "program only known when the line runs", 0);
+                }
+                if (!c.writesNoFile()) {
+                    yield new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no allow rule's writes covers the files "
+                            + CompiledRule.describe(a, c) + " writes; a default of allow never covers writing files", 0);
+                }
+                yield defaultAllow;
+            }
+            case DENY -> new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no rule allows " + CompiledRule.describe(a, c)
+                    + defaultDenySuffix, 0);
+            case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches "
+                    + CompiledRule.describe(a, c) + defaultDenySuffix, rowLimit);
+        };
+    }
+
+    /** An SFTP operation, as one unit: deny, then require-approval, then allow rules, then the default. */
+    private Verdict decideSftp(AgentIdentity identity, SshAction a) {
+        for (CompiledRule r : denyRules) {
+            if (r.selects(identity) && r.touchesSftp(a)) {
+                return new Verdict(Effect.DENY, r.id, r.describeSftpMatch(a), 0);
+            }
+        }
+        for (CompiledRule r : approvalRules) {
+            if (r.selects(identity) && r.touchesSftp(a)) {
+                return new Verdict(Effect.REQUIRE_APPROVAL, r.id, r.describeSftpMatch(a) + " needs approval", rowLimit);
+            }
+        }
+        for (CompiledRule r : allowRules) {
+            if (r.selects(identity) && r.allowsSftp(a)) {
+                return r.allowVerdict;
+            }
+        }
+        return switch (defaultEffect) {
+            case ALLOW -> a.sftpOperation().writes()
+                    ? new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no allow rule covers " + a.describe()
+                            + "; a default of allow never covers changing files", 0)
+                    : defaultAllow;
+            case DENY -> new Verdict(Effect.DENY, Verdict.DEFAULT_RULE, "no rule allows " + a.describe()
+                    + defaultDenySuffix, 0);
+            case REQUIRE_APPROVAL -> new Verdict(Effect.REQUIRE_APPROVAL, Verdict.DEFAULT_RULE, "no rule matches "
+                    + a.describe() + defaultDenySuffix, rowLimit);
         };
     }
 

@@ -1,6 +1,8 @@
 package dev.agentguard.core.policy;
 
 import dev.agentguard.audit.Channel;
+import dev.agentguard.core.action.HttpAction;
+import dev.agentguard.core.action.SshAction;
 import dev.agentguard.core.identity.AgentIdentity;
 
 import java.util.Objects;
@@ -14,18 +16,40 @@ import java.util.Objects;
  * @param name    a short label for reports, or {@code null}
  * @param agent   the identity the action is decided for
  * @param channel the channel whose text {@code action} is: {@link Channel#JDBC} for SQL,
- *                {@link Channel#HTTP} for a request line (SSH expectations arrive with their channel)
- * @param action  the action as the agent would send it: the SQL text, or for HTTP a request line
+ *                {@link Channel#HTTP} for a request line, {@link Channel#SSH} for a command line
+ * @param action  the action as the agent would send it: the SQL text, for HTTP a request line
  *                such as {@code POST https://api.example.com/v1/refunds}
- *                ({@link dev.agentguard.core.action.HttpAction#ofRequestLine})
+ *                ({@link HttpAction#ofRequestLine}), for SSH the command line
  * @param intent  the purpose the agent states, or {@code null}
  * @param effect  the expected effect
  * @param ruleId  the expected rule id ({@value Verdict#DEFAULT_RULE} for the policy default), or
  *                {@code null} when any rule will do
  * @param line    the line of the policy file that defines it, 0 when built in Java
+ * @param ssh     for {@link Channel#SSH}: where the command line runs; {@code null} for other channels
  */
 public record PolicyExpectation(String name, AgentIdentity agent, Channel channel, String action, String intent,
-                                Effect effect, String ruleId, int line) {
+                                Effect effect, String ruleId, int line, SshTarget ssh) {
+
+    /**
+     * Where an SSH expectation's command line runs.
+     *
+     * @param host             the host
+     * @param user             the user the session logs in as, or {@code null} when any
+     * @param workingDirectory the absolute directory relative paths start from, or {@code null} when
+     *                         unknown (relative paths may then be anywhere)
+     * @param interactive      whether the line is typed into an interactive shell session
+     */
+    public record SshTarget(String host, String user, String workingDirectory, boolean interactive) {
+
+        public SshTarget {
+            Objects.requireNonNull(host, "host");
+        }
+
+        /** A command run on {@code host} by exec, for an unknown user, from an unknown directory. */
+        public static SshTarget host(String host) {
+            return new SshTarget(host, null, null, false);
+        }
+    }
 
     public PolicyExpectation {
         Objects.requireNonNull(agent, "agent");
@@ -34,10 +58,23 @@ public record PolicyExpectation(String name, AgentIdentity agent, Channel channe
         Objects.requireNonNull(effect, "effect");
         if (action.isBlank()) {
             throw new IllegalArgumentException("an expectation needs the action to decide: the "
-                    + (channel == Channel.HTTP ? "HTTP request line" : "SQL text") + " is blank");
+                    + switch (channel) {
+                        case HTTP -> "HTTP request line";
+                        case SSH -> "command line";
+                        default -> "SQL text";
+                    } + " is blank");
         }
         if (channel == Channel.HTTP) {
-            dev.agentguard.core.action.HttpAction.ofRequestLine(action); // throws, naming what is wrong
+            HttpAction.ofRequestLine(action); // throws, naming what is wrong
+        }
+        if ((channel == Channel.SSH) != (ssh != null)) {
+            throw new IllegalArgumentException(channel == Channel.SSH
+                    ? "an SSH expectation names the host its command line runs on"
+                    : "only an SSH expectation has an SSH target");
+        }
+        if (ssh != null) {
+            // Throws for a malformed host, user or directory; an unreadable line is a valid expectation (denied).
+            SshAction.parse(ssh.host(), ssh.user(), action, ssh.interactive(), ssh.workingDirectory());
         }
         if (name != null && name.isBlank()) {
             name = null;
@@ -48,6 +85,12 @@ public record PolicyExpectation(String name, AgentIdentity agent, Channel channe
         if (line < 0) {
             throw new IllegalArgumentException("line must be 0 (unknown) or positive, got " + line);
         }
+    }
+
+    /** An expectation for SQL or HTTP, as before SSH expectations existed. */
+    public PolicyExpectation(String name, AgentIdentity agent, Channel channel, String action, String intent,
+                             Effect effect, String ruleId, int line) {
+        this(name, agent, channel, action, intent, effect, ruleId, line, null);
     }
 
     /** An expectation for SQL text, with no name, intent or source line. */
@@ -63,6 +106,31 @@ public record PolicyExpectation(String name, AgentIdentity agent, Channel channe
      */
     public static PolicyExpectation http(AgentIdentity agent, String requestLine, Effect effect, String ruleId) {
         return new PolicyExpectation(null, agent, Channel.HTTP, requestLine, null, effect, ruleId, 0);
+    }
+
+    /**
+     * An expectation for a command line run by exec on {@code host}, for an unknown user from an
+     * unknown directory, with no name, intent or source line.
+     *
+     * @throws IllegalArgumentException when the host is not a host name or address
+     */
+    public static PolicyExpectation ssh(AgentIdentity agent, String host, String commandLine, Effect effect,
+                                        String ruleId) {
+        return new PolicyExpectation(null, agent, Channel.SSH, commandLine, null, effect, ruleId, 0,
+                SshTarget.host(host));
+    }
+
+    /**
+     * The SSH action this expectation decides: its command line parsed (or recorded as unreadable)
+     * for its target.
+     *
+     * @throws IllegalStateException when this is not an SSH expectation
+     */
+    public SshAction sshAction() {
+        if (ssh == null) {
+            throw new IllegalStateException("not an SSH expectation: its channel is " + channel);
+        }
+        return SshAction.parse(ssh.host(), ssh.user(), action, ssh.interactive(), ssh.workingDirectory());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.agentguard.core.policy;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.agentguard.audit.Channel;
 import dev.agentguard.core.action.HttpAction;
+import dev.agentguard.core.action.SftpOperation;
 import dev.agentguard.core.action.StatementKind;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.masking.MaskStrategy;
@@ -59,18 +60,22 @@ final class PolicyFileReader {
     private static final List<String> GRANT_KEYS = List.of("window");
     private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,6})([smh])");
     private static final List<String> EFFECT_KEYS = List.of("allow", "deny", "requireApproval");
-    private static final List<String> CHANNEL_KEYS = List.of("sql", "http");
+    private static final List<String> CHANNEL_KEYS = List.of("sql", "http", "ssh");
     private static final List<String> AGENT_KEYS = List.of("ids", "roles", "scopes", "onBehalfOf");
     private static final List<String> SQL_KEYS = List.of("kinds", "tables", "tablesRead", "tablesWritten", "columns",
             "functions", "dangerousForms", "whereMissing", "multiStatement", "dangerous");
     private static final List<String> HTTP_KEYS = List.of("methods", "schemes", "hosts", "ports", "paths",
             "queryParameters", "queryEquals", "headers", "maxBodySize", "bodySizeOver", "jsonField");
     private static final List<String> JSON_FIELD_KEYS = List.of("field", "over", "atMost");
+    private static final List<String> SSH_KEYS = List.of("hosts", "users", "programs", "arguments", "paths", "writes",
+            "sftp", "opaque", "interactive");
+    private static final List<String> SSH_EXPECT_KEYS = List.of("host", "user", "command", "directory", "interactive");
     private static final List<String> MASKING_KEYS = List.of("hashKeyEnv", "partial", "columns", "detectors");
     private static final List<String> PARTIAL_KEYS = List.of("keepFirst", "keepLast", "brands");
     private static final List<String> BRAND_PARTIAL_KEYS = List.of("keepFirst", "keepLast");
     private static final List<String> COLUMN_RULE_KEYS = List.of("match", "strategy");
-    private static final List<String> EXPECT_KEYS = List.of("name", "agent", "sql", "http", "intent", "effect", "rule");
+    private static final List<String> EXPECT_KEYS = List.of("name", "agent", "sql", "http", "ssh", "intent", "effect",
+            "rule");
     private static final List<String> EXPECT_AGENT_KEYS = List.of("id", "roles", "scopes", "onBehalfOf");
 
     private static final String EFFECTS = "allow, deny or require-approval";
@@ -257,15 +262,23 @@ final class PolicyFileReader {
         checkKeys(cm, "the " + effectKey.name() + " of " + ctx, CHANNEL_KEYS);
         Node sql = cm.values.get("sql");
         Node http = cm.values.get("http");
+        Node ssh = cm.values.get("ssh");
         if (sql != null && http != null) {
             throw fail(cm.keys.get("http"), ctx + " has both a sql and an http condition; a rule matches one channel: "
                     + "split it into two rules");
+        }
+        if (ssh != null && (sql != null || http != null)) {
+            throw fail(cm.keys.get("ssh"), ctx + " has both " + (sql != null ? "a sql" : "an http") + " and an ssh "
+                    + "condition; a rule matches one channel: split it into two rules");
         }
         if (sql != null) {
             b.sql(sqlCondition(sql, ctx, effect));
         }
         if (http != null) {
             b.http(httpCondition(http, ctx));
+        }
+        if (ssh != null) {
+            b.ssh(sshCondition(ssh, ctx, effect));
         }
         Node rowLimit = m.values.get("rowLimit");
         if (rowLimit != null) {
@@ -529,6 +542,67 @@ final class PolicyFileReader {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw fail(max != null ? m.keys.get("maxBodySize") : m.keys.values().iterator().next(), e.getMessage());
+        }
+    }
+
+    private SshCondition sshCondition(Node node, String ctx, Effect effect) throws PolicyFileException {
+        String what = "the ssh condition of " + ctx;
+        MapNode m = mapping(node, what, "a mapping such as { programs: [df, uptime] } or { programs: [cat], "
+                + "paths: [\"/etc/shadow\"] }");
+        checkKeys(m, what, SSH_KEYS);
+        SshCondition.Builder b = SshCondition.builder();
+        try {
+            b.hosts(checkedTexts(m, "hosts", "a list of hosts, e.g. [app1.example.com, \"*.pci.example.com\"]",
+                    HttpCondition::checkHost));
+            b.users(checkedTexts(m, "users", "a list of users, e.g. [deploy]", SshCondition::checkUser));
+            b.programs(checkedTexts(m, "programs", "a list of programs, e.g. [df, uptime, /usr/bin/systemctl]",
+                    SshCondition::checkProgram));
+            b.arguments(checkedTexts(m, "arguments", "a list of argument patterns, e.g. [\"-rf\", \"--force\"]",
+                    SshCondition::checkArgument));
+            b.paths(checkedTexts(m, "paths", "a list of absolute path patterns, e.g. [\"/var/log/app/**\"]",
+                    v -> SshCondition.checkPath("path", v)));
+            b.writes(checkedTexts(m, "writes", "a list of absolute path patterns, e.g. [\"/etc/**\"]",
+                    v -> SshCondition.checkPath("writes", v)));
+        } catch (CheckedEntry e) {
+            throw fail(e.node, e.getMessage());
+        }
+        Node sftp = m.values.get("sftp");
+        if (sftp != null) {
+            List<SftpOperation> ops = new ArrayList<>();
+            for (Node item : list(sftp, "sftp", "a list of SFTP operations, e.g. [list, read]").items) {
+                String text = text(item, "each entry of sftp");
+                SftpOperation op = null;
+                for (SftpOperation o : SftpOperation.values()) {
+                    if (o.fileName().equals(text.strip().toLowerCase(Locale.ROOT))) {
+                        op = o;
+                    }
+                }
+                if (op == null) {
+                    throw fail(item, "unknown SFTP operation " + shown(text) + "; allowed: " + String.join(", ",
+                            Arrays.stream(SftpOperation.values()).map(SftpOperation::fileName).toList()));
+                }
+                ops.add(op);
+            }
+            b.sftp(ops.toArray(new SftpOperation[0]));
+        }
+        Node opaque = m.values.get("opaque");
+        if (opaque != null) {
+            boolean value = bool(opaque, "opaque");
+            if (value && effect == Effect.ALLOW) {
+                throw fail(opaque, "an allow rule cannot allow every opaque command at once (opaque: true); name the "
+                        + "programs " + ctx + " allows in programs, without wildcards");
+            }
+            b.opaque(value);
+        }
+        Node interactive = m.values.get("interactive");
+        if (interactive != null) {
+            b.interactive(bool(interactive, "interactive"));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            Key at = m.keys.get("sftp") != null ? m.keys.get("sftp") : m.keys.values().iterator().next();
+            throw fail(at, ctx + ": " + e.getMessage());
         }
     }
 
@@ -818,9 +892,40 @@ final class PolicyFileReader {
         AgentIdentity agent = new AgentIdentity(id, onBehalfOf, textSet(am, "roles", agentCtx),
                 textSet(am, "scopes", agentCtx), null);
         Node httpNode = m.values.get("http");
+        Node sshNode = m.values.get("ssh");
         Channel channel = Channel.JDBC;
         String sql;
-        if (httpNode != null) {
+        PolicyExpectation.SshTarget target = null;
+        if (sshNode != null) {
+            if (m.values.get("sql") != null || httpNode != null) {
+                throw fail(m.keys.get("ssh"), ctx + " has both " + (httpNode != null ? "http" : "sql") + " and ssh; "
+                        + "an expectation decides one action: split it into two expectations");
+            }
+            channel = Channel.SSH;
+            String sshCtx = "the ssh of " + ctx;
+            MapNode sm = mapping(sshNode, sshCtx, "a mapping such as { host: app1.example.com, command: \"df -h\" }");
+            checkKeys(sm, sshCtx, SSH_EXPECT_KEYS);
+            Node hostNode = required(sm, "host", sshCtx, "name the host, e.g. host: app1.example.com");
+            Node commandNode = required(sm, "command", sshCtx, "give the command line, e.g. command: \"df -h\"");
+            sql = text(commandNode, sshCtx + " command");
+            if (sql.isBlank()) {
+                throw fail(commandNode, sshCtx + " command is empty; write the command line the agent would send");
+            }
+            String host = text(hostNode, sshCtx + " host");
+            String user = sm.values.get("user") == null ? null : text(sm.values.get("user"), sshCtx + " user");
+            Node directoryNode = sm.values.get("directory");
+            String directory = directoryNode == null ? null : text(directoryNode, sshCtx + " directory");
+            boolean interactive = sm.values.get("interactive") != null && bool(sm.values.get("interactive"),
+                    sshCtx + " interactive");
+            target = new PolicyExpectation.SshTarget(host, user, directory, interactive);
+            try {
+                dev.agentguard.core.action.SshAction.parse(host, user, sql, interactive, directory);
+            } catch (IllegalArgumentException e) {
+                Node at = e.getMessage().startsWith("SSH host") ? hostNode : e.getMessage().startsWith("SSH user")
+                        ? sm.values.get("user") : directoryNode;
+                throw fail(at == null ? sm : at, sshCtx + ": " + e.getMessage());
+            }
+        } else if (httpNode != null) {
             if (m.values.get("sql") != null) {
                 throw fail(m.keys.get("http"), ctx + " has both sql and http; an expectation decides one action: "
                         + "split it into two expectations");
@@ -843,7 +948,7 @@ final class PolicyFileReader {
         Effect effect = effect(required(m, "effect", ctx, "say what should happen, e.g. effect: deny"), ctx + " effect");
         Node ruleNode = m.values.get("rule");
         String ruleId = ruleNode == null ? null : text(ruleNode, ctx + " rule");
-        PolicyExpectation e = new PolicyExpectation(name, agent, channel, sql, intent, effect, ruleId, m.line);
+        PolicyExpectation e = new PolicyExpectation(name, agent, channel, sql, intent, effect, ruleId, m.line, target);
         String problem = Policy.expectationProblem(e, rules);
         if (problem != null) {
             throw fail(ruleNode, problem);

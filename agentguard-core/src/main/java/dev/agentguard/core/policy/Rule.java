@@ -57,6 +57,10 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
             throw new IllegalArgumentException("rule \"" + id + "\": an allow rule cannot allow every dangerous form "
                     + "at once (dangerous: true); name the forms it allows in dangerousForms or functions");
         }
+        if (effect == Effect.ALLOW && condition instanceof SshCondition ssh && Boolean.TRUE.equals(ssh.opaque())) {
+            throw new IllegalArgumentException("rule \"" + id + "\": an allow rule cannot allow every opaque command "
+                    + "at once (opaque: true); name the programs it allows in programs, without wildcards");
+        }
         if (line < 0) {
             throw new IllegalArgumentException("rule \"" + id + "\": line must be 0 (unknown) or positive, got " + line);
         }
@@ -159,6 +163,17 @@ public record Rule(String id, Effect effect, String description, AgentSelector a
         /** Matches HTTP requests only, under the condition {@code condition} builds. */
         public Builder http(HttpCondition.Builder condition) {
             return http(condition.build());
+        }
+
+        /** Matches SSH command lines and SFTP operations only, under {@code condition}. */
+        public Builder ssh(SshCondition condition) {
+            this.condition = Objects.requireNonNull(condition, "condition");
+            return this;
+        }
+
+        /** Matches SSH command lines and SFTP operations only, under the condition {@code condition} builds. */
+        public Builder ssh(SshCondition.Builder condition) {
+            return ssh(condition.build());
         }
 
         /** For allow rules: the most rows a query may return. */

@@ -119,8 +119,8 @@ class HttpPolicyFileTest {
 
         @Test
         void rejectsAnUnknownChannel() {
-            assertEquals("policy.yaml:5:14: unknown key \"ssh\" in the allow of rule \"r\"; allowed keys: sql, http; did you mean \"sql\"?",
-                    error(rule("allow: { ssh: {} }")));
+            assertEquals("policy.yaml:5:14: unknown key \"htp\" in the allow of rule \"r\"; allowed keys: sql, http, ssh; "
+                    + "did you mean \"http\"?", error(rule("allow: { htp: {} }")));
         }
 
         @Test
