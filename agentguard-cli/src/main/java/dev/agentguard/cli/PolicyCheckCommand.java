@@ -28,7 +28,8 @@ import java.util.TreeSet;
         mixinStandardHelpOptions = true,
         description = {
                 "Decides SQL with a policy for an agent, as the guarded DataSource would; with --http, decides "
-                        + "HTTP requests as the guarded HttpClient would.",
+                        + "HTTP requests as the guarded HttpClient would; with --ssh, command lines as the guarded "
+                        + "SSH client would.",
                 "Touches no database. For each SQL argument, prints the decision (allowed, denied, approval "
                         + "required), the rule and its reason, each statement's kind and tables, and what the "
                         + "result would mask: the result columns a column rule covers, and the text detectors "
@@ -44,7 +45,8 @@ import java.util.TreeSet;
                 "  agentguard policy check --policy pci.yaml --agent bot --scope cards:read \\",
                 "      --on-behalf-of alice --json 'SELECT pan FROM cards'",
                 "  agentguard policy check --policy pci.yaml --agent bot --http POST https://api.example.com/v1/refunds \\",
-                "      --header content-type --body-size 42 --json-field amount=250.00"})
+                "      --header content-type --body-size 42 --json-field amount=250.00",
+                "  agentguard policy check --policy pci.yaml --agent bot --ssh app1 'grep ERROR /var/log/app/x.log | tail'"})
 final class PolicyCheckCommand extends ToolCommand {
     @Option(names = "--policy", paramLabel = "FILE", required = true,
             description = "The policy file (YAML, see docs/policy.md).")
@@ -53,7 +55,7 @@ final class PolicyCheckCommand extends ToolCommand {
     @Mixin
     AgentOptions agent;
 
-    // What to decide: SQL arguments, or HTTP requests with --http (SSH commands join with their channel).
+    // What to decide: SQL arguments, HTTP requests with --http, or SSH command lines with --ssh.
     @Parameters(paramLabel = "SQL", arity = "0..*",
             description = "SQL to decide: one or more statements per argument, as the agent would send them.")
     List<String> sql = new ArrayList<>();
@@ -62,6 +64,15 @@ final class PolicyCheckCommand extends ToolCommand {
             description = "Decide an HTTP request instead of SQL, as the guarded HttpClient would: a method and an "
                     + "absolute http or https URL. Repeatable.")
     List<String> http = new ArrayList<>();
+
+    @Option(names = "--ssh", arity = "2", paramLabel = "HOST COMMAND",
+            description = "Decide an SSH command line instead of SQL, as the guarded SSH client would: the host and "
+                    + "the command line, in one argument. Repeatable.")
+    List<String> ssh = new ArrayList<>();
+
+    @Option(names = "--ssh-user", paramLabel = "USER",
+            description = "With --ssh: the user the session logs in as (for rules with users:). Default: not known.")
+    String sshUser;
 
     @Option(names = "--header", paramLabel = "NAME",
             description = "With --http: the request carries a header of this name. Repeatable.")
@@ -79,11 +90,18 @@ final class PolicyCheckCommand extends ToolCommand {
     @Override
     int run() throws Exception {
         AgentIdentity identity = agent.identity();
+        int channels = (sql.isEmpty() ? 0 : 1) + (http.isEmpty() ? 0 : 1) + (ssh.isEmpty() ? 0 : 1);
+        if (channels > 1) {
+            throw new InputException("give SQL arguments, --http requests or --ssh commands, not several kinds: a "
+                    + "policy check decides one channel at a time");
+        }
+        if (sshUser != null && ssh.isEmpty()) {
+            throw new InputException("--ssh-user describes an SSH session; give the command with --ssh HOST COMMAND");
+        }
+        if (!ssh.isEmpty()) {
+            return runSsh(identity);
+        }
         if (!http.isEmpty()) {
-            if (!sql.isEmpty()) {
-                throw new InputException("give SQL arguments or --http requests, not both: a policy check decides one "
-                        + "channel at a time");
-            }
             return runHttp(identity);
         }
         if (!headers.isEmpty() || bodySize != 0 || !jsonFields.isEmpty()) {
@@ -91,8 +109,8 @@ final class PolicyCheckCommand extends ToolCommand {
                     + "--http METHOD URL");
         }
         if (sql.isEmpty()) {
-            throw new InputException("nothing to decide: give SQL arguments (e.g. 'SELECT pan FROM cards') or "
-                    + "--http METHOD URL");
+            throw new InputException("nothing to decide: give SQL arguments (e.g. 'SELECT pan FROM cards'), "
+                    + "--http METHOD URL or --ssh HOST COMMAND");
         }
         for (int i = 0; i < sql.size(); i++) {
             if (sql.get(i).isBlank()) {
@@ -155,6 +173,55 @@ final class PolicyCheckCommand extends ToolCommand {
                     out().println();
                 }
                 print(checks.get(i), detectors, out());
+            }
+        }
+        return exitCode;
+    }
+
+    private int runSsh(AgentIdentity identity) throws Exception {
+        Policy policy = Policy.load(policyFile);
+        List<CheckedCommand> checks = new ArrayList<>();
+        Effect strictest = Effect.ALLOW;
+        for (int i = 0; i + 1 < ssh.size(); i += 2) {
+            if (ssh.get(i + 1).isBlank()) {
+                throw new InputException("the command of --ssh " + (i / 2 + 1) + " is empty; give the command line to "
+                        + "decide, e.g. 'df -h'");
+            }
+            CheckedCommand check = CheckedCommand.decide(policy, identity, ssh.get(i), sshUser, ssh.get(i + 1));
+            checks.add(check);
+            if (check.verdict().effect().strictness() > strictest.strictness()) {
+                strictest = check.verdict().effect();
+            }
+        }
+        int exitCode = CheckedAction.exitCode(strictest);
+        if (json()) {
+            List<Object> list = new ArrayList<>();
+            for (CheckedCommand c : checks) {
+                Verdict v = c.verdict();
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("ssh", c.text());
+                o.put("host", c.action().host());
+                o.put("decision", CheckedAction.decisionWord(v.effect()));
+                o.put("effect", v.effect().fileName());
+                o.put("rule", v.ruleId());
+                o.put("reason", v.reason());
+                if (c.intentRequired()) {
+                    o.put("intentRequired", true);
+                }
+                o.put("commands", c.commands());
+                list.add(o);
+            }
+            out().println(Json.object(toJson(policy, identity, strictest, exitCode, list)));
+        } else {
+            for (int i = 0; i < checks.size(); i++) {
+                if (i > 0) {
+                    out().println();
+                }
+                CheckedCommand c = checks.get(i);
+                printDecision(c.action().host() + ": " + c.text(), c.verdict(), c.intentRequired(), out());
+                for (String command : c.commands()) {
+                    field(out(), "command", command);
+                }
             }
         }
         return exitCode;

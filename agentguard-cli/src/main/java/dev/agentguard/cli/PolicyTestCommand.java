@@ -26,8 +26,8 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         description = {
                 "Runs the expectations written beside the rules of a policy file.",
-                "Decides the SQL or HTTP request of each expectation under 'expect:' for its agent, as the "
-                        + "guarded DataSource or HttpClient would, and compares the effect and, when the expectation names one, the rule.",
+                "Decides the SQL, HTTP request or SSH command line of each expectation under 'expect:' for its "
+                        + "agent, as the guarded DataSource, HttpClient or SSH client would, and compares the effect and, when the expectation names one, the rule.",
                 "Prints PASS or FAIL per expectation with its line (a failure also shows the expected and actual "
                         + "effect, rule and reason), then 'N expectations, M failed'.",
                 "Exit code 0 when every expectation holds, 1 when one fails, 2 when the file is malformed or has "
@@ -83,10 +83,14 @@ final class PolicyTestCommand extends ToolCommand {
             CheckedRequest check = CheckedRequest.decide(policy, e.agent(), HttpAction.ofRequestLine(e.action()));
             return new Result(e, check.text(), check.verdict(), null);
         }
+        if (e.channel() == Channel.SSH) {
+            CheckedCommand check = CheckedCommand.decide(policy, e.agent(), e.sshAction(), e.action());
+            return new Result(e, check.action().host() + ": " + check.text(), check.verdict(), null);
+        }
         if (e.channel() != Channel.JDBC) {
             // Fail rather than skip: an expectation nobody checks would look like a passing one.
-            return new Result(e, e.channel().name() + " action", null, "this version of agentguard decides SQL "
-                    + "and HTTP expectations only; " + e.channel().name() + " arrives with its channel module");
+            return new Result(e, e.channel().name() + " action", null, "this version of agentguard decides SQL, "
+                    + "HTTP and SSH expectations only");
         }
         CheckedAction check = CheckedAction.sql(policy, analyzer, e.agent(), e.action());
         return new Result(e, check.text(), check.verdict(), null);
@@ -102,7 +106,8 @@ final class PolicyTestCommand extends ToolCommand {
         }
         out.println("FAIL  " + where + "  " + SafeText.escape(label(r)));
         if (e.name() != null) {
-            out.println((e.channel() == Channel.HTTP ? "      http      " : "      sql       ") + SafeText.escape(r.text()));
+            String kind = e.channel() == Channel.HTTP ? "http" : e.channel() == Channel.SSH ? "command" : "sql";
+            out.println("      " + String.format("%-10s", kind) + SafeText.escape(r.text()));
         }
         out.println("      expected  " + outcome(e.effect(), e.ruleId()));
         if (r.verdict() == null) {
@@ -145,7 +150,7 @@ final class PolicyTestCommand extends ToolCommand {
                 ro.put("name", e.name());
             }
             ro.put("agent", PolicyCheckCommand.agentJson(e.agent()));
-            ro.put(e.channel() == Channel.HTTP ? "http" : "sql", r.text());
+            ro.put(e.channel() == Channel.HTTP ? "http" : e.channel() == Channel.SSH ? "ssh" : "sql", r.text());
             ro.put("passed", r.passed());
             Map<String, Object> expected = new LinkedHashMap<>();
             expected.put("effect", e.effect().fileName());

@@ -138,7 +138,7 @@ class PolicyCheckHttpTest {
     void badInputIsExitCode2WithAClearMessage() {
         ToolRun both = check("--http", "GET", "https://api.example.com/", "SELECT 1");
         assertEquals(2, both.exitCode());
-        assertTrue(both.err().contains("not both"), both.err());
+        assertTrue(both.err().contains("not several kinds"), both.err());
 
         ToolRun relative = check("--http", "GET", "/v1/cards");
         assertEquals(2, relative.exitCode());
