@@ -12,12 +12,20 @@ import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.identity.IdentitySource;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.core.policy.PolicyFileException;
+import dev.agentguard.core.guard.CallScope;
+import dev.agentguard.http.GuardedHttpClient;
+import dev.agentguard.http.HttpCredential;
+import dev.agentguard.http.HttpPolicyViolationException;
 import dev.agentguard.jdbc.GuardedDataSource;
 import dev.agentguard.jdbc.PolicyViolationException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -52,7 +60,11 @@ import javax.sql.DataSource;
  * note in which a customer read out a card number (masked by the PAN detector), tries to delete
  * every card, to read the CVVs and to smuggle a {@code DROP TABLE} behind a harmless
  * {@code SELECT} (all three refused before reaching the database, and journaled), and marks an
- * order shipped (allowed: an update with a {@code WHERE}).
+ * order shipped (allowed: an update with a {@code WHERE}). Then it calls the payments API the
+ * sample serves on loopback through a {@link GuardedHttpClient}: a card look-up whose JSON
+ * comes back with the PAN masked, a refund {@code POST} that needs the on-call supervisor's
+ * approval, and an admin path the policy denies (never sent). The API's bearer token is the
+ * operator's: the guard adds it, the agent never holds it.
  *
  * <p>Usage: {@code java -jar samples/target/agentguard-sample.jar [JOURNAL_DIR [KEY_DIR]]};
  * defaults {@code target/demo-journal} and {@code target/demo-keys}. Each run replaces the journal
@@ -69,12 +81,26 @@ public final class PaymentsAgent {
     /** The data source's name, which every audit event carries as its resource. */
     static final String DATA_SOURCE_NAME = "payments-db";
 
+    /** The guarded HTTP client's name, the resource of the API calls' audit events. */
+    static final String API_NAME = "payments-api";
+
     private final DataSource db;
+    private final HttpClient api;
+    private final URI apiBase;
     private final PrintStream out;
     private final List<Step> steps = new ArrayList<>();
 
-    /** What the agent tried and what AgentGuard did with it. */
-    record Step(String intent, String sql, boolean ran, String result) {
+    /** What the agent tried ({@code action}: SQL, or an HTTP request line) and what AgentGuard did with it. */
+    record Step(String intent, String action, boolean ran, String result) {
+        boolean http() {
+            return action.startsWith("GET ") || action.startsWith("POST ");
+        }
+    }
+
+    /** One call of the agent to the payments API, describing what came back. */
+    @FunctionalInterface
+    private interface Call {
+        String run() throws IOException, InterruptedException;
     }
 
     /** One attempt of the agent: runs {@code sql} and describes what came back. */
@@ -83,8 +109,10 @@ public final class PaymentsAgent {
         String run(String sql) throws SQLException;
     }
 
-    private PaymentsAgent(DataSource db, PrintStream out) {
+    private PaymentsAgent(DataSource db, HttpClient api, URI apiBase, PrintStream out) {
         this.db = db;
+        this.api = api;
+        this.apiBase = apiBase;
         this.out = out;
     }
 
@@ -114,7 +142,7 @@ public final class PaymentsAgent {
      * @throws IOException when {@code journalDir} exists but is not a journal, or a file cannot be written
      */
     public static void run(Path journalDir, Path keyDir, PrintStream out)
-            throws IOException, GeneralSecurityException, SQLException, PolicyFileException {
+            throws IOException, GeneralSecurityException, SQLException, PolicyFileException, InterruptedException {
         Policy policy = readPolicy();
         removeOldJournal(journalDir);
         KeyPair keys = replaceKeyPair(keyDir);
@@ -125,7 +153,9 @@ public final class PaymentsAgent {
 
         List<Step> steps;
         long cardsLeft;
+        int adminCalls;
         try (PaymentsDatabase database = PaymentsDatabase.create();
+             PaymentsApi paymentsApi = PaymentsApi.start();
              Journal journal = Journal.builder(journalDir).signer(CheckpointSigner.of(keys)).checkpointEvery(10).open()) {
             // The operator wraps the pool; the agent gets this and nothing else. (Closing it would
             // close the pool, which the database does at the end.)
@@ -137,21 +167,36 @@ public final class PaymentsAgent {
                     .journal(journal)
                     .approver(new OnCallSupervisor(supervisorKey, out, Clock.systemUTC()))
                     .build();
+            // The same for the API: the operator's bearer token goes to the guard, which adds it
+            // to requests for the API's /v1 paths; the agent gets a client without it.
+            GuardedHttpClient guardedApi = GuardedHttpClient.builder()
+                    .client(HttpClient.newHttpClient())
+                    .name(API_NAME)
+                    .identity(IdentitySource.fixed(IDENTITY))
+                    .policy(policy)
+                    .journal(journal)
+                    .approver(new OnCallSupervisor(supervisorKey, out, Clock.systemUTC()))
+                    .credential(paymentsApi.baseUri() + "/v1", HttpCredential.bearerToken(paymentsApi.token()))
+                    .build();
             out.println("AgentGuard sample: a payments support agent on cardholder data");
             out.println("  agent     " + IDENTITY.agentId() + " (role payments), acting for " + IDENTITY.onBehalfOf());
             long brands = PaymentsDatabase.CARDS.stream().map(PaymentsDatabase.Card::brand).distinct().count();
             out.println("  database  " + DATA_SOURCE_NAME + ": H2 in memory through HikariCP, " + database.count("cards")
                     + " cards (test PANs of " + brands + " brands), " + database.count("orders") + " orders");
+            out.println("  API       " + API_NAME + ": " + paymentsApi.baseUri() + " on loopback, bearer token held by "
+                    + "the guard");
             out.println("  policy    " + policy.name() + " (" + POLICY_RESOURCE.substring(1) + "): "
                     + policy.rules().size() + " rules, default " + policy.defaultEffect().fileName());
             out.println();
 
-            PaymentsAgent agent = new PaymentsAgent(guarded, out);
+            PaymentsAgent agent = new PaymentsAgent(guarded, guardedApi, paymentsApi.baseUri(), out);
             agent.work();
+            agent.callTheApi();
             steps = agent.steps;
             cardsLeft = database.count("cards"); // asked through the pool: what really happened
+            adminCalls = paymentsApi.adminCalls(); // counted by the server: what really reached it
         }
-        printSummary(out, steps, cardsLeft, journalDir, keyDir);
+        printSummary(out, steps, cardsLeft, adminCalls, journalDir, keyDir);
     }
 
     /** The agent's shift, on one connection (one session in the journal). */
@@ -219,6 +264,47 @@ public final class PaymentsAgent {
         }
     }
 
+    /** The agent's calls to the payments API, through the guarded client. */
+    void callTheApi() throws IOException, InterruptedException {
+        HttpRequest card = HttpRequest.newBuilder(apiBase.resolve("/v1/cards/1")).build();
+        call("look up card 1 through the payments API", card, () -> {
+            HttpResponse<String> r = api.send(card, HttpResponse.BodyHandlers.ofString());
+            return String.format("allowed; the PAN in the JSON comes back masked:%n       %d %s", r.statusCode(), r.body());
+        });
+
+        HttpRequest refund = HttpRequest.newBuilder(apiBase.resolve("/v1/refunds"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"order\": 4, \"amount\": 250.00}")).build();
+        call("refund order 4 through the API as agreed in ticket CS-1043", refund, () -> {
+            HttpResponse<String> r = api.send(refund, HttpResponse.BodyHandlers.ofString());
+            return "approved by " + OnCallSupervisor.NAME + "; " + r.statusCode() + " " + r.body();
+        });
+
+        HttpRequest admin = HttpRequest.newBuilder(apiBase.resolve("/admin/users")).build();
+        call("list the API's admin users", admin, () -> {
+            HttpResponse<String> r = api.send(admin, HttpResponse.BodyHandlers.ofString());
+            return "sent: " + r.statusCode();
+        });
+    }
+
+    /**
+     * Sends one request. The agent states its purpose in a {@link CallScope}; a refusal is an
+     * {@code IOException} to the agent, whose message names the rule.
+     */
+    private void call(String intent, HttpRequest request, Call work) throws IOException, InterruptedException {
+        String line = request.method() + " " + request.uri();
+        out.println((steps.size() + 1) + ". " + intent);
+        out.println("   " + line);
+        Step step;
+        try (CallScope scope = CallScope.builder().intent(intent).open()) {
+            step = new Step(intent, line, true, work.run());
+        } catch (HttpPolicyViolationException e) {
+            step = new Step(intent, line, false, "refused: " + e.getMessage());
+        }
+        steps.add(step);
+        out.println("   -> " + step.result());
+    }
+
     /**
      * Tries one thing. The agent states its purpose first (every later audit event carries it);
      * a refusal by the policy is an ordinary {@code SQLException} to the agent, whose message
@@ -238,14 +324,19 @@ public final class PaymentsAgent {
         out.println("   -> " + step.result());
     }
 
-    private static void printSummary(PrintStream out, List<Step> steps, long cardsLeft, Path journalDir, Path keyDir)
-            throws IOException {
-        long ran = steps.stream().filter(Step::ran).count();
+    private static void printSummary(PrintStream out, List<Step> steps, long cardsLeft, int adminCalls, Path journalDir,
+                                     Path keyDir) throws IOException {
+        List<Step> sql = steps.stream().filter(s -> !s.http()).toList();
+        List<Step> http = steps.stream().filter(Step::http).toList();
+        long ran = sql.stream().filter(Step::ran).count();
+        long sent = http.stream().filter(Step::ran).count();
         out.println();
-        out.println("Summary: " + steps.size() + " statements tried; " + ran + " ran, " + (steps.size() - ran)
+        out.println("Summary: " + sql.size() + " statements tried; " + ran + " ran, " + (sql.size() - ran)
                 + " were refused before reaching the database");
         out.println("  (PolicyViolationException, SQLState " + PolicyViolationException.SQL_STATE
                 + "); the cards table still holds " + cardsLeft + " cards.");
+        out.println("  " + http.size() + " API calls; " + sent + " sent, " + (http.size() - sent) + " refused before "
+                + "reaching the API (HttpPolicyViolationException); the admin path was reached " + adminCalls + " times.");
 
         List<AuditEvent> events;
         try (JournalReader reader = JournalReader.open(journalDir)) {

@@ -123,8 +123,8 @@ class PaymentsAgentTest {
     }
 
     @Test
-    void everyAgentEventIsBoundToTheAgentAndItsHumanInOneSession() {
-        var events = assertThat(journal).filteredOn(e -> e.agent("payments-agent")).events();
+    void everyDatabaseEventIsBoundToTheAgentAndItsHumanInOneSession() {
+        var events = assertThat(journal).filteredOn(e -> e.agent("payments-agent").channel(Channel.JDBC)).events();
         assertEquals(13, events.size(), "7 intents, the 4 outcomes of the statements that ran, and the refund's approval "
                 + "request and decision");
         for (var e : events) {
@@ -132,6 +132,57 @@ class PaymentsAgentTest {
             assertEquals("payments-db", e.resource(), e.toString());
             assertEquals(Channel.JDBC, e.channel(), e.toString());
             assertEquals(events.get(0).sessionId(), e.sessionId(), e.toString());
+        }
+    }
+
+    @Test
+    void theApiCardLookUpComesBackWithThePanMaskedAndIsJournaledAsMasked() {
+        assertTrue(stdout.contains("200 {\"id\":1,\"holder\":\"Ada Lovelace\",\"pan\":\"411111******1111\","
+                + "\"expiry\":\"12/29\"}"), stdout);
+        assertThat(journal).eventsInOrder(
+                e -> e.phase(Phase.INTENT).channel(Channel.HTTP).agent("payments-agent").resource(PaymentsAgent.API_NAME)
+                        .decision(Decision.ALLOWED).rule("api-card-lookups"),
+                e -> e.phase(Phase.OUTCOME).channel(Channel.HTTP).decision(Decision.MASKED).rule("api-card-lookups")
+                        .outcome(Outcome.SUCCESS).count("http.status", 200));
+    }
+
+    @Test
+    void theApiRefundIsSentOnlyAfterTheSupervisorsSignedApproval() {
+        assertThat(journal).eventsInOrder(
+                e -> e.phase(Phase.APPROVAL).channel(Channel.HTTP).decision(Decision.APPROVAL_REQUIRED)
+                        .rule("api-refunds-over-100-need-approval"),
+                e -> e.phase(Phase.APPROVAL).channel(Channel.HTTP).decision(Decision.APPROVED)
+                        .where("signed by the supervisor", ev -> ev.extensions().containsKey("approval.jws")
+                                && OnCallSupervisor.NAME.equals(ev.extensions().get("approver"))),
+                e -> e.phase(Phase.INTENT).channel(Channel.HTTP).decision(Decision.APPROVED)
+                        .intent("refund order 4 through the API as agreed in ticket CS-1043"),
+                e -> e.phase(Phase.OUTCOME).channel(Channel.HTTP).outcome(Outcome.SUCCESS).count("http.status", 201));
+        assertTrue(stdout.contains("-> approved by carol@example.com; 201 {\"refund\":\"rf-1\",\"status\":\"accepted\"}"),
+                stdout);
+    }
+
+    @Test
+    void theAdminPathIsDeniedAndNeverReachesTheApi() {
+        assertThat(journal)
+                .hasExactly(1).eventsMatching(e -> e.phase(Phase.INTENT).channel(Channel.HTTP)
+                        .decision(Decision.DENIED).rule("no-api-administration"))
+                .hasNoEventMatching(e -> e.phase(Phase.OUTCOME).rule("no-api-administration"));
+        assertTrue(stdout.contains("-> refused: denied by rule \"no-api-administration\": "), stdout);
+        assertTrue(stdout.contains("3 API calls; 2 sent, 1 refused before reaching the API "
+                + "(HttpPolicyViolationException); the admin path was reached 0 times."), stdout);
+    }
+
+    @Test
+    void theApisBearerTokenReachesNeitherTheJournalNorTheOutput() throws IOException {
+        // The token is 24 random bytes in hex: 48 hex digits, a length nothing else in the journal has.
+        java.util.regex.Pattern token = java.util.regex.Pattern.compile("(?<![0-9a-f])[0-9a-f]{48}(?![0-9a-f])");
+        assertFalse(token.matcher(stdout).find(), stdout);
+        try (var files = Files.list(journal)) {
+            for (Path f : files.toList()) {
+                String bytes = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(token.matcher(bytes).find(), "a token-like value in " + f);
+                assertFalse(bytes.contains("Bearer "), "an Authorization value in " + f);
+            }
         }
     }
 
@@ -207,7 +258,7 @@ class PaymentsAgentTest {
         assertNotEquals(firstKey, Files.readString(keyDir.resolve("checkpoint.pub")));
         assertThat(dir)
                 .isIntactAndSignedBy(CheckpointSigner.readPublicKey(keyDir.resolve("checkpoint.pub")))
-                .hasExactly(7).eventsMatching(e -> e.phase(Phase.INTENT))
+                .hasExactly(10).eventsMatching(e -> e.phase(Phase.INTENT))
                 .hasExactly(1).eventsMatching(e -> e.action("journal.open"));
     }
 

@@ -2,6 +2,7 @@ package dev.agentguard.samples;
 
 import dev.agentguard.audit.Channel;
 import dev.agentguard.core.action.Action;
+import dev.agentguard.core.action.HttpAction;
 import dev.agentguard.core.policy.Effect;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.core.policy.PolicyExpectation;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The sample's policy file holds what its expectations say, decided as the guarded DataSource
- * decides (what {@code agentguard policy test} checks), so a rule change that breaks the sample
+ * and HttpClient decide (what {@code agentguard policy test} checks), so a rule change that breaks the sample
  * fails here too.
  */
 class PaymentsPolicyTest {
@@ -37,9 +38,15 @@ class PaymentsPolicyTest {
         SqlAnalyzer analyzer = SqlAnalyzer.builder().build();
         assertFalse(policy.expectations().isEmpty(), "the sample policy has expectations");
         for (PolicyExpectation e : policy.expectations()) {
-            AnalyzedSql sql = analyzer.analyze(e.action());
-            Verdict verdict = policy.decide(e.agent(), new Action(Channel.JDBC, PaymentsAgent.DATA_SOURCE_NAME,
-                    sql.redactedSql(), sql.action()));
+            Action action;
+            if (e.channel() == Channel.HTTP) {
+                HttpAction request = HttpAction.ofRequestLine(e.action());
+                action = new Action(Channel.HTTP, PaymentsAgent.API_NAME, request.describe(), request);
+            } else {
+                AnalyzedSql sql = analyzer.analyze(e.action());
+                action = new Action(Channel.JDBC, PaymentsAgent.DATA_SOURCE_NAME, sql.redactedSql(), sql.action());
+            }
+            Verdict verdict = policy.decide(e.agent(), action);
             String where = FILE + ":" + e.line() + " " + e.label() + ": " + verdict;
             assertEquals(e.effect(), verdict.effect(), where);
             if (e.ruleId() != null) {

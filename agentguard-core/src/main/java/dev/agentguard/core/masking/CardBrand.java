@@ -60,6 +60,20 @@ public enum CardBrand {
         return of(firstSix, count);
     }
 
+    /** Per decimal digit: whether some brand issues card numbers starting with it (for the masker's pre-scan). */
+    static final boolean[] FIRST_DIGITS = new boolean[10];
+
+    static {
+        for (CardBrand brand : BRANDS) {
+            for (int r = 0; r < brand.ranges.length; r += 3) {
+                int scale = POW10[brand.ranges[r + 2] - 1];
+                for (int d = brand.ranges[r] / scale; d <= brand.ranges[r + 1] / scale; d++) {
+                    FIRST_DIGITS[d] = true;
+                }
+            }
+        }
+    }
+
     /** The brand issuing PANs of {@code length} digits starting with {@code firstSix}, or null. */
     static CardBrand of(int firstSix, int length) {
         for (CardBrand brand : BRANDS) {

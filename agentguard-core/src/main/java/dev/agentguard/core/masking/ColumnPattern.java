@@ -56,12 +56,20 @@ final class ColumnPattern {
         return n < 3 || matchesPart(parts[0], schema);
     }
 
+    /**
+     * Whether the column part alone matches {@code name}, which is known (a JSON member name):
+     * the table and schema parts do not restrict it, an empty name is matched like any other.
+     */
+    boolean matchesColumn(CharSequence name) {
+        return glob(parts[parts.length - 1], name);
+    }
+
     private static boolean matchesPart(String glob, String name) {
         return name == null || name.isEmpty() || glob(glob, name);
     }
 
     /** Iterative glob match with single-star backtracking; case-insensitive. */
-    static boolean glob(String glob, String name) {
+    static boolean glob(String glob, CharSequence name) {
         int g = 0;
         int s = 0;
         int starG = -1;

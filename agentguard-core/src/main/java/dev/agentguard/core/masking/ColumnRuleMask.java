@@ -1,26 +1,50 @@
 package dev.agentguard.core.masking;
 
-/** A {@link ColumnRule} prepared for the per-row path: everything but the value is decided here. */
+/**
+ * A {@link ColumnRule} (or a {@link JsonFieldRule}) prepared for the per-row path: everything but
+ * the value is decided here.
+ */
 final class ColumnRuleMask implements ColumnMask {
     /** What REDACT gives for a column: its name already says what it held. */
     static final String REDACTED = "[REDACTED]";
 
-    private final ColumnRule rule;
+    private final MaskStrategy strategy;
     private final ColumnPattern pattern;
+    private final JsonPointerPattern pointer;
     private final String ruleId;
     private final PartialDisplay partial;
     private final KeyedHash hash;
 
     ColumnRuleMask(ColumnRule rule, PartialDisplay partial, KeyedHash hash) {
-        this.rule = rule;
+        this.strategy = rule.strategy();
         this.pattern = ColumnPattern.parse(rule.pattern());
+        this.pointer = null;
+        this.ruleId = rule.ruleId();
+        this.partial = partial;
+        this.hash = hash;
+    }
+
+    ColumnRuleMask(JsonFieldRule rule, PartialDisplay partial, KeyedHash hash) {
+        this.strategy = rule.strategy();
+        this.pattern = null;
+        this.pointer = JsonPointerPattern.parse(rule.pointer());
         this.ruleId = rule.ruleId();
         this.partial = partial;
         this.hash = hash;
     }
 
     boolean matches(String schema, String table, String column) {
-        return pattern.matches(schema, table, column);
+        return pattern != null && pattern.matches(schema, table, column);
+    }
+
+    /** For a column rule: whether its column part matches the JSON member {@code name} (exactly, no unknown parts). */
+    boolean matchesMember(CharSequence name) {
+        return pattern != null && pattern.matchesColumn(name);
+    }
+
+    /** For a JSON field rule: whether its pointer is {@code path}. */
+    boolean matchesPath(java.util.List<? extends CharSequence> path) {
+        return pointer != null && pointer.matches(path);
     }
 
     @Override
@@ -30,7 +54,7 @@ final class ColumnRuleMask implements ColumnMask {
 
     @Override
     public MaskStrategy strategy() {
-        return rule.strategy();
+        return strategy;
     }
 
     @Override
@@ -38,7 +62,7 @@ final class ColumnRuleMask implements ColumnMask {
         if (raw == null) {
             return null;
         }
-        switch (rule.strategy()) {
+        switch (strategy) {
             case REDACT:
                 return REDACTED;
             case PARTIAL:
@@ -53,7 +77,7 @@ final class ColumnRuleMask implements ColumnMask {
 
     @Override
     public String toString() {
-        return ruleId + "=" + rule.strategy();
+        return ruleId + "=" + strategy;
     }
 
     /**

@@ -82,10 +82,23 @@ public final class CvvDetector implements Detector {
         if (Digits.isWordBefore(text, start) || Digits.isWordAt(text, end)) {
             return false;
         }
-        if (start >= 2 && Digits.isSeparator(text.charAt(start - 1)) && Digits.isDigitAt(text, start - 2)) {
+        if (start >= 2 && Digits.isSeparator(text.charAt(start - 1)) && Digits.isDigitAt(text, start - 2)
+                && !endsAWord(text, start - 1)) {
             return false;
         }
         return Digits.nextGroup(text, end) < 0;
+    }
+
+    /**
+     * Whether the digits ending at {@code end} are glued to letters before them ({@code cvv2}): the
+     * end of a word such as a context word, not a group of a grouped number.
+     */
+    private static boolean endsAWord(CharSequence text, int end) {
+        int k = end;
+        while (k > 0 && Digits.valueAt(text, k - 1) >= 0) {
+            k--;
+        }
+        return k > 0 && Character.isLetter(text.charAt(k - 1));
     }
 
     /** Whether a context word ends within the window before {@code start}, with no digit in between. */

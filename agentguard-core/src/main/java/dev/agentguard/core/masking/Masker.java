@@ -24,6 +24,12 @@ public final class Masker {
     private static final byte DIGIT = 1;
     private static final byte AT = 2;
     private static final byte SECRET_START = 3;
+    /** What may follow the PAN in track data: {@code ^ = D d}. */
+    private static final byte TRACK_SEPARATOR = 4;
+    /** {@code c}, in every verification-code context word ({@code cvv}, {@code card code}, ...). */
+    private static final byte CVV_C = 5;
+    /** Per pair of ASCII chars ({@code c << 7 | next}): whether a secret prefix may start with it. */
+    private static final boolean[] SECRET_PAIRS = new boolean[128 * 128];
     /** Per ASCII char: what the pre-scan notes about it. */
     private static final byte[] ASCII_CLASS = new byte[128];
 
@@ -32,6 +38,16 @@ public final class Masker {
             ASCII_CLASS[c] = DIGIT;
         }
         ASCII_CLASS['@'] = AT;
+        for (char c : "^=Dd".toCharArray()) {
+            ASCII_CLASS[c] = TRACK_SEPARATOR;
+        }
+        ASCII_CLASS['c'] = CVV_C;
+        ASCII_CLASS['C'] = CVV_C;
+        for (char c : SecretDetector.FIRST_CHARS.toCharArray()) {
+            for (char next = 0; next < 128; next++) {
+                SECRET_PAIRS[c << 7 | next] = SecretDetector.mayStartAt(c, next);
+            }
+        }
         for (char c : SecretDetector.FIRST_CHARS.toCharArray()) {
             ASCII_CLASS[c] = SECRET_START;
         }
@@ -40,6 +56,8 @@ public final class Masker {
     private static final int HAS_AT = 1;
     private static final int HAS_SECRET_PREFIX = 2;
     private static final int HAS_IBAN_START = 4;
+    private static final int HAS_TRACK_SHAPE = 8;
+    private static final int HAS_CVV_CONTEXT = 16;
 
     /** Shortest text any built-in detector can match ("cvv 123", "a@b.cd"). */
     private static final int MIN_TEXT = 6;
@@ -49,6 +67,7 @@ public final class Masker {
     private final Slot[] slots;
     private final boolean customDetectors;
     private final ColumnRuleMask[] columnMasks;
+    private final ColumnRuleMask[] jsonFieldMasks;
     private final List<String> detectorNames;
     private final int keepFirst;
     private final int keepLast;
@@ -77,6 +96,11 @@ public final class Masker {
         for (int i = 0; i < columnMasks.length; i++) {
             columnMasks[i] = new ColumnRuleMask(columnRules.get(i), partial, hash);
         }
+        List<JsonFieldRule> jsonRules = rules.jsonFieldRules();
+        this.jsonFieldMasks = new ColumnRuleMask[jsonRules.size()];
+        for (int i = 0; i < jsonFieldMasks.length; i++) {
+            jsonFieldMasks[i] = new ColumnRuleMask(jsonRules.get(i), partial, hash);
+        }
     }
 
     /**
@@ -100,20 +124,48 @@ public final class Masker {
         if (text == null) {
             return null;
         }
-        int n = text.length();
-        if (n < MIN_TEXT && !customDetectors) {
+        Hits hits = findHits(text);
+        if (hits == null) {
             return text;
         }
+        try {
+            if (hits.size == 0) {
+                return text;
+            }
+            return render(text, hits, field, tally);
+        } finally {
+            hits.release();
+        }
+    }
+
+    /**
+     * The hits of every detector that can match in {@code text}, or {@code null} when the
+     * pre-scan rules every detector out; a non-null result must be {@link Hits#release released}.
+     */
+    private Hits findHits(String text) {
+        int n = text.length();
+        if (n < MIN_TEXT && !customDetectors) {
+            return null;
+        }
         // One pass to learn which detectors can possibly match: digits, the longest run of digit
-        // groups joined by single separators, '@', an IBAN's start, secret prefixes.
+        // groups joined by single separators (and the longest with a group that starts with a digit
+        // some card brand issues), the most groups in a run, '@', an IBAN's start, secret prefixes,
+        // a track-data shape (12 to 19 ASCII digits after "%B" or before ^ = D).
         int digits = 0;
         int run = 0;
         int longestRun = 0;
+        int groups = 0;
+        int mostGroups = 0;
+        boolean brandStart = false;
+        int longestBrandRun = 0;
         int afterDigit = -2;
+        int asciiStart = -2;
+        int asciiEnd = -2;
         int features = 0;
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             int width;
+            int value;
             if (c < 0x80) {
                 byte cls = ASCII_CLASS[c];
                 if (cls == 0) {
@@ -124,16 +176,45 @@ public final class Masker {
                     continue;
                 }
                 if (cls == SECRET_START) {
-                    if (i + 1 < n && SecretDetector.mayStartAt(c, text.charAt(i + 1))) {
-                        features |= HAS_SECRET_PREFIX;
+                    if ((features & HAS_SECRET_PREFIX) == 0 && i + 1 < n) {
+                        char next = text.charAt(i + 1);
+                        if (next < 0x80 && SECRET_PAIRS[c << 7 | next]) {
+                            features |= HAS_SECRET_PREFIX;
+                        }
                     }
                     continue;
                 }
+                if (cls == CVV_C) {
+                    // Every context word has a c before v, a, s, i (or İ, whose lower case is i) or o.
+                    if ((features & HAS_CVV_CONTEXT) == 0 && i + 1 < n) {
+                        char next = (char) (text.charAt(i + 1) | 0x20);
+                        if (next == 'v' || next == 'a' || next == 's' || next == 'i' || next == 'o'
+                                || text.charAt(i + 1) == '\u0130') {
+                            features |= HAS_CVV_CONTEXT;
+                        }
+                    }
+                    continue;
+                }
+                if (cls == TRACK_SEPARATOR) {
+                    int length = asciiEnd - asciiStart;
+                    if (i == asciiEnd && length >= PanDetector.MIN_DIGITS && length <= PanDetector.MAX_DIGITS) {
+                        features |= HAS_TRACK_SHAPE;
+                    }
+                    continue;
+                }
+                if (i != asciiEnd) {
+                    asciiStart = i;
+                    if (i >= 2 && text.charAt(i - 1) == 'B' && text.charAt(i - 2) == '%') {
+                        features |= HAS_TRACK_SHAPE;
+                    }
+                }
+                asciiEnd = i + 1;
                 if (i == afterDigit && i >= 3 && isAsciiLetter(text.charAt(i - 2)) && isAsciiLetter(text.charAt(i - 3))) {
                     features |= HAS_IBAN_START;
                 }
                 width = 1;
-            } else if (c >= '\u0660' && Digits.valueAt(text, i) >= 0) {
+                value = c - '0';
+            } else if (c >= '\u0660' && (value = Digits.valueAt(text, i)) >= 0) {
                 width = Digits.widthAt(text, i);
             } else {
                 continue;
@@ -141,25 +222,41 @@ public final class Masker {
             digits++;
             // Digit groups join across at most MAX_GAP chars (Digits.nextGroup); counting any such
             // gap as joining over-estimates the run, which only ever runs a detector needlessly.
+            boolean groupStart = i != afterDigit;
             if (i >= afterDigit && i - afterDigit <= Digits.MAX_GAP) {
                 run++;
+                if (groupStart) {
+                    groups++;
+                }
             } else {
                 run = 1;
+                groups = 1;
+                brandStart = false;
+            }
+            // A card number starts at the start of a group (PanDetector tries each group's).
+            if (groupStart && CardBrand.FIRST_DIGITS[value]) {
+                brandStart = true;
             }
             if (run > longestRun) {
                 longestRun = run;
+            }
+            if (brandStart && run > longestBrandRun) {
+                longestBrandRun = run;
+            }
+            if (groups > mostGroups) {
+                mostGroups = groups;
             }
             afterDigit = i + width;
             i += width - 1;
         }
         if (digits == 0 && features == 0 && !customDetectors) {
-            return text;
+            return null;
         }
         Hits hits = null;
         try {
             for (int s = 0; s < slots.length; s++) {
                 Slot slot = slots[s];
-                if (!slot.mayMatch(digits, longestRun, features)) {
+                if (!slot.mayMatch(digits, longestRun, longestBrandRun, mostGroups, features)) {
                     continue;
                 }
                 if (hits == null) {
@@ -170,15 +267,73 @@ public final class Masker {
                 hits.detectorName = slot.name;
                 slot.detector.find(text, hits);
             }
-            if (hits == null || hits.size == 0) {
-                return text;
-            }
-            return render(text, hits, field, tally);
-        } finally {
+            return hits;
+        } catch (RuntimeException | Error e) {
             if (hits != null) {
                 hits.release();
             }
+            throw e;
         }
+    }
+
+    /** Receives the masked spans of {@link #scan}. */
+    interface SpanSink {
+        /**
+         * One span to mask, {@code [start, end)}; {@code merged} when hits of several detectors
+         * overlap in it, {@code slot} being the detector whose hit starts first.
+         */
+        void span(int start, int end, int slot, boolean merged);
+    }
+
+    /**
+     * Reports the spans {@link #maskText} would mask in {@code text}, in order and not
+     * overlapping, without rendering them: for maskers of text that arrives in pieces.
+     */
+    void scan(String text, SpanSink sink) {
+        Hits hits = findHits(text);
+        if (hits == null) {
+            return;
+        }
+        try {
+            hits.sort();
+            int i = 0;
+            while (i < hits.size) {
+                int start = hits.starts[i];
+                int end = hits.ends[i];
+                boolean merged = false;
+                int j = i + 1;
+                for (; j < hits.size && hits.starts[j] < end; j++) {
+                    if (hits.ends[j] > end) {
+                        end = hits.ends[j];
+                        merged = true;
+                    }
+                }
+                sink.span(start, end, hits.slots[i], merged);
+                i = j;
+            }
+        } finally {
+            hits.release();
+        }
+    }
+
+    /** Appends the mask of the span {@code [start, end)} of {@code text} that {@link #scan} reported. */
+    void appendMask(String text, int start, int end, int slot, boolean merged, StringBuilder out) {
+        Slot s = slots[slot];
+        if (merged) {
+            out.append(s.label);
+        } else {
+            s.append(text, start, end, this, out);
+        }
+    }
+
+    /** The name of the detector in {@code slot}, as counts show it. */
+    String slotName(int slot) {
+        return slots[slot].name;
+    }
+
+    /** What stands for a hit of the detector in {@code slot} that is not shown even in part: {@code [REDACTED:PAN]}. */
+    String slotLabel(int slot) {
+        return slots[slot].label;
     }
 
     private static boolean isAsciiLetter(char c) {
@@ -237,6 +392,39 @@ public final class Masker {
         return columnMasks.length > 0;
     }
 
+    /**
+     * The field rule for the JSON value at {@code path}, or {@code null} when none applies: the
+     * first {@link JsonFieldRule} whose pointer is the path, else, when the value is an object
+     * member, the first column rule whose column part matches the member's name (case-insensitive;
+     * table and schema parts do not restrict JSON members).
+     *
+     * @param path   member names and array indexes (as decimal text) from the document's root to
+     *               the value, outermost first; the masker keeps no reference to it
+     * @param member whether the value is an object member, its name being the last segment, rather
+     *               than an array element or the document itself
+     */
+    public ColumnMask jsonFieldMask(List<? extends CharSequence> path, boolean member) {
+        for (ColumnRuleMask mask : jsonFieldMasks) {
+            if (mask.matchesPath(path)) {
+                return mask;
+            }
+        }
+        if (member && !path.isEmpty()) {
+            CharSequence name = path.get(path.size() - 1);
+            for (ColumnRuleMask mask : columnMasks) {
+                if (mask.matchesMember(name)) {
+                    return mask;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether any JSON field rule exists; when not, {@link #jsonFieldMask} only consults column rules. */
+    public boolean hasJsonFieldRules() {
+        return jsonFieldMasks.length > 0;
+    }
+
     /** The enabled detectors' names, in the order they run. */
     public List<String> detectorNames() {
         return detectorNames;
@@ -244,7 +432,8 @@ public final class Masker {
 
     @Override
     public String toString() {
-        return "Masker[detectors=" + detectorNames + ", columns=" + List.of(columnMasks) + "]";
+        return "Masker[detectors=" + detectorNames + ", columns=" + List.of(columnMasks)
+                + (jsonFieldMasks.length == 0 ? "" : ", jsonFields=" + List.of(jsonFieldMasks)) + "]";
     }
 
     private enum Kind { TRACK, PAN, CVV, IBAN, SSN, EMAIL, SECRET, CUSTOM }
@@ -272,17 +461,18 @@ public final class Masker {
             this.label = "[REDACTED:" + name.toUpperCase(Locale.ROOT) + "]";
         }
 
-        boolean mayMatch(int digits, int longestRun, int features) {
+        boolean mayMatch(int digits, int longestRun, int longestBrandRun, int mostGroups, int features) {
             switch (kind) {
                 case TRACK:
+                    return (features & HAS_TRACK_SHAPE) != 0;
                 case PAN:
-                    return longestRun >= PanDetector.MIN_DIGITS;
+                    return longestBrandRun >= PanDetector.MIN_DIGITS;
                 case CVV:
-                    return digits >= 3;
+                    return digits >= 3 && (features & HAS_CVV_CONTEXT) != 0;
                 case IBAN:
                     return (features & HAS_IBAN_START) != 0;
                 case SSN:
-                    return longestRun >= 9;
+                    return longestRun >= 9 && mostGroups >= 3; // AAA-GG-SSSS: three groups
                 case EMAIL:
                     return (features & HAS_AT) != 0;
                 case SECRET:

@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * What to mask and how: column rules over {@code schema.table.column}, text detectors with a
- * strategy each, the display limits of {@link MaskStrategy#PARTIAL} and the key of
- * {@link MaskStrategy#KEYED_HASH}. Immutable; its {@link #masker()} is built once.
+ * strategy each, JSON field rules for response bodies, the display limits of
+ * {@link MaskStrategy#PARTIAL} and the key of {@link MaskStrategy#KEYED_HASH}. Immutable; its
+ * {@link #masker()} is built once.
  *
  * <pre>{@code
  * MaskingRules rules = MaskingRules.builder()
@@ -35,6 +36,7 @@ public final class MaskingRules {
     private static final MaskingRules DEFAULTS = builder().build();
 
     private final List<ColumnRule> columnRules;
+    private final List<JsonFieldRule> jsonFieldRules;
     private final Map<String, MaskStrategy> detectorStrategies;
     private final List<Detector> detectors;
     private final int keepFirst;
@@ -45,6 +47,7 @@ public final class MaskingRules {
 
     private MaskingRules(Builder b) {
         this.columnRules = List.copyOf(b.columnRules);
+        this.jsonFieldRules = List.copyOf(b.jsonFieldRules);
         List<Detector> enabled = new ArrayList<>();
         Map<String, MaskStrategy> strategies = new LinkedHashMap<>();
         for (Map.Entry<String, Detector> e : b.detectors.entrySet()) {
@@ -84,6 +87,7 @@ public final class MaskingRules {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.columnRules.addAll(columnRules);
+        b.jsonFieldRules.addAll(jsonFieldRules);
         b.strategies.clear();
         for (Detector d : detectors) {
             b.detectors.put(d.name(), d);
@@ -104,6 +108,14 @@ public final class MaskingRules {
     /** Column rules in the order they are tried; the first match wins. */
     public List<ColumnRule> columnRules() {
         return columnRules;
+    }
+
+    /**
+     * JSON field rules in the order they are tried; the first match wins, and they are tried
+     * before the column rules, whose column part also matches JSON member names.
+     */
+    public List<JsonFieldRule> jsonFieldRules() {
+        return jsonFieldRules;
     }
 
     /** Enabled detectors by name, with their strategies, in the order they run. */
@@ -154,6 +166,8 @@ public final class MaskingRules {
     public String toString() {
         return "MaskingRules[columns=" + columnRules.stream()
                 .map(r -> r.pattern() + "=" + r.strategy()).collect(Collectors.joining(", ", "[", "]"))
+                + (jsonFieldRules.isEmpty() ? "" : ", jsonFields=" + jsonFieldRules.stream()
+                        .map(r -> r.pointer() + "=" + r.strategy()).collect(Collectors.joining(", ", "[", "]")))
                 + ", detectors=" + detectorStrategies + ", partial=" + keepFirst + "/" + keepLast
                 + keepByBrand.entrySet().stream().map(e -> " " + e.getKey() + "=" + e.getValue()[0] + "/" + e.getValue()[1])
                         .collect(Collectors.joining())
@@ -163,6 +177,7 @@ public final class MaskingRules {
     /** Builds {@link MaskingRules}; single values are checked here, cross-field rules in {@link #build()}. */
     public static final class Builder {
         private final List<ColumnRule> columnRules = new ArrayList<>();
+        private final List<JsonFieldRule> jsonFieldRules = new ArrayList<>();
         /** Every known detector by name, built-in first, in run order. */
         private final Map<String, Detector> detectors = new LinkedHashMap<>();
         /** Strategy per enabled detector; a known detector missing here is disabled. */
@@ -195,6 +210,26 @@ public final class MaskingRules {
                 }
             }
             columnRules.add(rule);
+            return this;
+        }
+
+        /**
+         * Masks the value at the JSON pointer {@code pointer} (see {@link JsonFieldRule}) of JSON
+         * response bodies with {@code strategy}; pointer rules are tried in the order added, before
+         * the column rules, and the first match wins.
+         *
+         * @throws IllegalArgumentException when the pointer is malformed or already added
+         */
+        public Builder jsonField(String pointer, MaskStrategy strategy) {
+            JsonFieldRule rule = new JsonFieldRule(pointer, strategy);
+            for (JsonFieldRule existing : jsonFieldRules) {
+                if (existing.pointer().equals(rule.pointer())) {
+                    throw new IllegalArgumentException("JSON field pointer \"" + rule.pointer()
+                            + "\" is given twice; the first matching rule wins, so the second would never apply:"
+                            + " keep one");
+                }
+            }
+            jsonFieldRules.add(rule);
             return this;
         }
 
@@ -328,6 +363,11 @@ public final class MaskingRules {
                 for (ColumnRule r : columnRules) {
                     if (r.strategy() == MaskStrategy.KEYED_HASH) {
                         users.add("column \"" + r.pattern() + "\"");
+                    }
+                }
+                for (JsonFieldRule r : jsonFieldRules) {
+                    if (r.strategy() == MaskStrategy.KEYED_HASH) {
+                        users.add("JSON field \"" + r.pointer() + "\"");
                     }
                 }
                 for (Map.Entry<String, MaskStrategy> e : strategies.entrySet()) {

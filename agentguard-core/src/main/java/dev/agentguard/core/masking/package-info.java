@@ -7,10 +7,15 @@
  * {@link dev.agentguard.core.masking.EmailDetector}, {@link dev.agentguard.core.masking.SsnDetector},
  * {@link dev.agentguard.core.masking.IbanDetector}, {@link dev.agentguard.core.masking.SecretDetector})
  * each with a {@link dev.agentguard.core.masking.MaskStrategy}, and the
- * {@link dev.agentguard.core.masking.MaskingKey} of keyed hashes. Its
+ * {@link dev.agentguard.core.masking.MaskingKey} of keyed hashes, and
+ * {@link dev.agentguard.core.masking.JsonFieldRule JSON field rules} for response bodies. Its
  * {@link dev.agentguard.core.masking.Masker} applies them: {@code maskText} to any text value,
- * {@code columnMask} to whole values of a column. A channel builds the masker once and counts
- * what it masked in a {@link dev.agentguard.core.masking.MaskTally} per result.
+ * {@code columnMask} to whole values of a column, {@code jsonFieldMask} to a JSON value by its path
+ * (pointer rules, then the column rules' column part on member names). A
+ * {@link dev.agentguard.core.masking.StreamingMasker} applies the detectors to text that arrives in
+ * pieces (response bodies, session output) in bounded memory, holding back what may still be part
+ * of a value. A channel builds the masker once and counts what it masked in a
+ * {@link dev.agentguard.core.masking.MaskTally} per result.
  *
  * <h2>Decisions, and their limits</h2>
  * <ul>

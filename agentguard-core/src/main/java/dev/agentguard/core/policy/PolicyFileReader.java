@@ -70,10 +70,12 @@ final class PolicyFileReader {
     private static final List<String> SSH_KEYS = List.of("hosts", "users", "programs", "arguments", "paths", "writes",
             "sftp", "opaque", "interactive");
     private static final List<String> SSH_EXPECT_KEYS = List.of("host", "user", "command", "directory", "interactive");
-    private static final List<String> MASKING_KEYS = List.of("hashKeyEnv", "partial", "columns", "detectors");
+    private static final List<String> MASKING_KEYS = List.of("hashKeyEnv", "partial", "columns", "jsonFields",
+            "detectors");
     private static final List<String> PARTIAL_KEYS = List.of("keepFirst", "keepLast", "brands");
     private static final List<String> BRAND_PARTIAL_KEYS = List.of("keepFirst", "keepLast");
     private static final List<String> COLUMN_RULE_KEYS = List.of("match", "strategy");
+    private static final List<String> JSON_FIELD_RULE_KEYS = List.of("pointer", "strategy");
     private static final List<String> EXPECT_KEYS = List.of("name", "agent", "sql", "http", "ssh", "intent", "effect",
             "rule");
     private static final List<String> EXPECT_AGENT_KEYS = List.of("id", "roles", "scopes", "onBehalfOf");
@@ -728,6 +730,41 @@ final class PolicyFileReader {
         }
     }
 
+    /** Where a masking rule goes once read: {@code MaskingRules.Builder::column} or {@code ::jsonField}. */
+    @FunctionalInterface
+    private interface StrategyRuleSink {
+        void add(String target, MaskStrategy strategy);
+    }
+
+    /**
+     * Reads a list of {@code { <targetKey>: …, strategy: … }} masking rules into {@code sink}.
+     *
+     * @return whether a rule uses the keyed hash, which needs {@code hashKeyEnv}
+     */
+    private boolean strategyRules(Node node, String where, String what, List<String> keys, String targetKey,
+                                  String example, String nameIt, StrategyRuleSink sink) throws PolicyFileException {
+        if (node == null) {
+            return false;
+        }
+        String sample = "{ " + targetKey + ": \"" + example + "\", strategy: partial }";
+        boolean keyedHash = false;
+        for (Node item : list(node, where, "a list such as [ " + sample + " ]").items) {
+            MapNode rule = mapping(item, what, "a mapping such as " + sample);
+            checkKeys(rule, what, keys);
+            Node target = required(rule, targetKey, what, nameIt + ", e.g. " + targetKey + ": \"" + example + "\"");
+            Node strategyNode = required(rule, "strategy", what, "say how to mask, e.g. "
+                    + "strategy: partial (allowed: " + STRATEGIES + ")");
+            MaskStrategy strategy = strategy(strategyNode, false);
+            keyedHash |= strategy == MaskStrategy.KEYED_HASH;
+            try {
+                sink.add(text(target, targetKey), strategy);
+            } catch (IllegalArgumentException e) {
+                throw fail(target, e.getMessage());
+            }
+        }
+        return keyedHash;
+    }
+
     private MaskingRules masking(Node node) throws PolicyFileException {
         MapNode m = mapping(node, "masking", "a mapping with " + String.join(", ", MASKING_KEYS));
         checkKeys(m, "masking", MASKING_KEYS);
@@ -764,25 +801,10 @@ final class PolicyFileReader {
             }
         }
 
-        Node columns = m.values.get("columns");
-        if (columns != null) {
-            for (Node item : list(columns, "masking.columns",
-                    "a list such as [ { match: \"*.cards.pan\", strategy: partial } ]").items) {
-                MapNode cm = mapping(item, "a masking column rule", "a mapping such as { match: \"*.cards.pan\", "
-                        + "strategy: partial }");
-                checkKeys(cm, "a masking column rule", COLUMN_RULE_KEYS);
-                Node match = required(cm, "match", "a masking column rule", "name the columns, e.g. match: \"*.cards.pan\"");
-                Node strategyNode = required(cm, "strategy", "a masking column rule", "say how to mask, e.g. "
-                        + "strategy: partial (allowed: " + STRATEGIES + ")");
-                MaskStrategy strategy = strategy(strategyNode, false);
-                keyedHash |= strategy == MaskStrategy.KEYED_HASH;
-                try {
-                    b.column(text(match, "match"), strategy);
-                } catch (IllegalArgumentException e) {
-                    throw fail(match, e.getMessage());
-                }
-            }
-        }
+        keyedHash |= strategyRules(m.values.get("columns"), "masking.columns", "a masking column rule",
+                COLUMN_RULE_KEYS, "match", "*.cards.pan", "name the columns", b::column);
+        keyedHash |= strategyRules(m.values.get("jsonFields"), "masking.jsonFields", "a masking JSON field rule",
+                JSON_FIELD_RULE_KEYS, "pointer", "/card/number", "name the field", b::jsonField);
 
         Node detectors = m.values.get("detectors");
         if (detectors != null) {

@@ -111,6 +111,44 @@ class PolicyFileTest {
         }
 
         @Test
+        void readsJsonFieldRulesForResponseBodies() throws Exception {
+            Policy p = parse(lines("policy: p", "default: deny", "masking:",
+                    "  hashKeyEnv: MASK_KEY",
+                    "  jsonFields:",
+                    "    - { pointer: \"/card/number\", strategy: partial }",
+                    "    - { pointer: \"/cards/*/holder\", strategy: keyed-hash }"));
+
+            assertEquals(List.of("/card/number", "/cards/*/holder"),
+                    p.masking().jsonFieldRules().stream().map(r -> r.pointer()).toList());
+            assertEquals(List.of(MaskStrategy.PARTIAL, MaskStrategy.KEYED_HASH),
+                    p.masking().jsonFieldRules().stream().map(r -> r.strategy()).toList());
+        }
+
+        @Test
+        void aMalformedJsonFieldRuleNamesItsLineAndTheProblem() {
+            PolicyFileException missing = error(lines("policy: p", "default: deny", "masking:",
+                    "  jsonFields:",
+                    "    - { strategy: partial }"));
+            assertTrue(missing.getMessage().startsWith("policy.yaml:5:"), missing.getMessage());
+            assertTrue(missing.getMessage().contains("pointer"), missing.getMessage());
+
+            PolicyFileException unknownKey = error(lines("policy: p", "default: deny", "masking:",
+                    "  jsonFields:",
+                    "    - { pointer: \"/card/number\", strategy: partial, match: x }"));
+            assertTrue(unknownKey.getMessage().contains("unknown key \"match\""), unknownKey.getMessage());
+
+            PolicyFileException keyedHashWithoutKey = error(lines("policy: p", "default: deny", "masking:",
+                    "  jsonFields:",
+                    "    - { pointer: \"/card/number\", strategy: keyed-hash }"));
+            assertTrue(keyedHashWithoutKey.getMessage().contains("hashKeyEnv"), keyedHashWithoutKey.getMessage());
+
+            PolicyFileException badPointer = error(lines("policy: p", "default: deny", "masking:",
+                    "  jsonFields:",
+                    "    - { pointer: \"card/number\", strategy: partial }"));
+            assertTrue(badPointer.getMessage().startsWith("policy.yaml:5:"), badPointer.getMessage());
+        }
+
+        @Test
         void withoutAMaskingSectionEveryDetectorIsOn() throws Exception {
             Policy p = parse("policy: p\ndefault: deny\n");
 

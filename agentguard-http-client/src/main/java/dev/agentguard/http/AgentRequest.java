@@ -1,0 +1,134 @@
+package dev.agentguard.http;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request as the agent wrote it (or, for a redirect hop, as the agent's request becomes when
+ * it follows the redirect): never a header the guard added, so never a credential. It is both the
+ * snapshot the guard decides on — read from the agent's {@link HttpRequest} once, so a request
+ * object that answers differently on a second call cannot change what is sent after the decision
+ * — and what {@code response.request()} gives back to the agent.
+ */
+final class AgentRequest extends HttpRequest {
+
+    private final URI uri;
+    private final String method;
+    private final HttpHeaders headers;
+    private final BodyPublisher body;
+    private final Duration timeout;
+    private final HttpClient.Version version;
+    private final boolean expectContinue;
+
+    AgentRequest(URI uri, String method, HttpHeaders headers, BodyPublisher body, Duration timeout,
+                 HttpClient.Version version, boolean expectContinue) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.method = Objects.requireNonNull(method, "method");
+        this.headers = Objects.requireNonNull(headers, "headers");
+        this.body = body;
+        this.timeout = timeout;
+        this.version = version;
+        this.expectContinue = expectContinue;
+    }
+
+    /**
+     * Reads {@code request} once.
+     *
+     * @throws IllegalArgumentException when the request is not one the JDK client would send
+     *                                  (a relative URI, a scheme other than http or https, no host),
+     *                                  or carries user information in its URL
+     */
+    static AgentRequest snapshot(HttpRequest request) {
+        Objects.requireNonNull(request, "request");
+        URI uri = Objects.requireNonNull(request.uri(), "request.uri()");
+        checkUri(uri, "the request URI");
+        String method = Objects.requireNonNull(request.method(), "request.method()");
+        HttpHeaders headers;
+        try {
+            headers = HttpHeaders.of(Objects.requireNonNull(request.headers(), "request.headers()").map(),
+                    (name, value) -> true);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the request's headers are not valid HTTP headers ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        return new AgentRequest(uri, method, headers, request.bodyPublisher().orElse(null),
+                request.timeout().orElse(null), request.version().orElse(null), request.expectContinue());
+    }
+
+    /** Checks what the guard needs of a URI to decide on it, as the JDK client would and more. */
+    static void checkUri(URI uri, String what) {
+        if (!uri.isAbsolute() || uri.isOpaque()) {
+            throw new IllegalArgumentException(what + " must be an absolute http or https URI, such as "
+                    + "https://api.example.com/v1/orders");
+        }
+        String scheme = uri.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+            throw new IllegalArgumentException(what + " has scheme \"" + printable(scheme) + "\"; the guarded "
+                    + "client sends http and https only");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(what + " has no host the guard can decide on (a host name may "
+                    + "hold letters, digits, '-' and '.')");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(what + " carries user information (user:password@host), which is "
+                    + "refused: the guard owns credentials; the operator configures them per target "
+                    + "(GuardedHttpClient.Builder.credential)");
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 20 ? s.substring(0, 20) + "…" : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** The body publisher the agent gave, or {@code null}. */
+    BodyPublisher body() {
+        return body;
+    }
+
+    @Override
+    public Optional<BodyPublisher> bodyPublisher() {
+        return Optional.ofNullable(body);
+    }
+
+    @Override
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    @Override
+    public boolean expectContinue() {
+        return expectContinue;
+    }
+
+    @Override
+    public URI uri() {
+        return uri;
+    }
+
+    @Override
+    public Optional<HttpClient.Version> version() {
+        return Optional.ofNullable(version);
+    }
+
+    @Override
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    @Override
+    public String toString() {
+        return uri + " " + method;
+    }
+}

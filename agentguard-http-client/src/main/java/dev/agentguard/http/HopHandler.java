@@ -1,0 +1,101 @@
+package dev.agentguard.http;
+
+import dev.agentguard.http.body.MaskingBodyHandler;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * The body handler the wrapped client gets for one hop. When the response arrives it decides
+ * whether the guard follows it as a redirect — then the body is read and dropped — or whether it
+ * is the agent's response — then the agent's handler gets it through the masking handler, and the
+ * hop's outcome is journaled when the body ends, before the agent's handler sees the end.
+ */
+final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
+
+    private final Exchange<T> exchange;
+    private final Hop hop;
+    private final HopOutcome outcome;
+    private volatile Hop redirect;
+    private volatile boolean bodyStarted;
+    private volatile Discarding<T> discarding;
+
+    HopHandler(Exchange<T> exchange, Hop hop, HopOutcome outcome) {
+        this.exchange = exchange;
+        this.hop = hop;
+        this.outcome = outcome;
+    }
+
+    /** The hop to follow, or {@code null} when the response goes to the agent. */
+    Hop redirect() {
+        return redirect;
+    }
+
+    /** Whether the agent's handler took the body; from then on the body's end journals the outcome. */
+    boolean bodyStarted() {
+        return bodyStarted;
+    }
+
+    /** Bytes of a dropped redirect body. */
+    long discardedBytes() {
+        Discarding<T> d = discarding;
+        return d == null ? 0 : d.received;
+    }
+
+    @Override
+    public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
+        outcome.status(info.statusCode());
+        Hop next = hop.next(info.statusCode(), info.headers(), exchange.gate());
+        if (next != null) {
+            redirect = next;
+            Discarding<T> d = new Discarding<>();
+            discarding = d;
+            return d;
+        }
+        // The masking handler reports before the agent's subscriber sees the body end, so when the agent has
+        // its string or bytes the outcome is journaled; a stream's outcome follows when the agent has read it.
+        HttpResponse.BodySubscriber<T> masked = MaskingBodyHandler.of(exchange.handler(), exchange.gate().masker(),
+                outcome::bodyEnded).apply(info);
+        bodyStarted = true;
+        return masked;
+    }
+
+    /** Reads a redirect's body to the end and drops it, counting its bytes. */
+    static final class Discarding<T> implements HttpResponse.BodySubscriber<T> {
+        private final CompletableFuture<T> body = new CompletableFuture<>();
+        volatile long received;
+
+        @Override
+        public CompletionStage<T> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            long n = received;
+            for (ByteBuffer b : item) {
+                n += b.remaining();
+            }
+            received = n;
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            body.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(null);
+        }
+    }
+}

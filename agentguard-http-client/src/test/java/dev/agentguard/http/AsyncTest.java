@@ -1,0 +1,143 @@
+package dev.agentguard.http;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.Outcome;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.core.approval.ApprovalRequest;
+import dev.agentguard.junit.TempJournal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.agentguard.junit.JournalAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** sendAsync: cancellation, approvals off the agent's thread, push promises, streaming bodies, encodings. */
+class AsyncTest {
+
+    @TempJournal
+    Journal journal;
+
+    private LoopbackServer server;
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void start() throws Exception {
+        server = LoopbackServer.http();
+        server.route("/v1/slow", r -> {
+            arrived.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return LoopbackServer.Reply.text(200, "late");
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.close();
+    }
+
+    @Test
+    void cancellingTheFutureCancelsTheRequestAndJournalsTheOutcome() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).build();
+
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/slow"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(arrived.await(10, TimeUnit.SECONDS));
+        assertTrue(f.cancel(true));
+
+        assertThrows(CancellationException.class, f::join);
+        List<AuditEvent> events = Agents.httpEvents(journal);
+        assertEquals(2, events.size());
+        AuditEvent outcome = events.get(1);
+        assertEquals(Phase.OUTCOME, outcome.phase());
+        assertEquals(Outcome.FAILURE, outcome.outcome());
+        assertEquals("cancelled by the agent before the response arrived", outcome.error());
+    }
+
+    @Test
+    void cancellingWhileAnApprovalIsPendingRefusesTheRequest() throws Exception {
+        Agents.WatchedApprover approver = new Agents.WatchedApprover();
+        GuardedHttpClient http = Agents.client(journal).approver(approver).build();
+
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/refunds"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":700}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        ApprovalRequest request = approver.next();
+        assertFalse(f.isDone(), "the agent's future waits for the approver, not the agent's thread");
+        f.cancel(true);
+        assertNotNull(approver.closed.poll(10, TimeUnit.SECONDS), "the guard stopped waiting");
+
+        assertTrue(server.received().isEmpty());
+        assertThat(journal).eventsInOrder(
+                e -> e.phase(Phase.APPROVAL).decision(Decision.APPROVAL_REQUIRED).approval(request.requestId()),
+                e -> e.phase(Phase.INTENT).decision(Decision.DENIED).rule("big-refunds"))
+                .hasNoEventMatching(e -> e.phase(Phase.OUTCOME));
+    }
+
+    @Test
+    void neverCallsThePushPromiseHandler() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).build();
+        AtomicBoolean offered = new AtomicBoolean();
+        HttpResponse.PushPromiseHandler<String> handler = (initiating, push, acceptor) -> offered.set(true);
+
+        HttpResponse<String> r = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/orders")).build(),
+                HttpResponse.BodyHandlers.ofString(), handler).get(10, TimeUnit.SECONDS);
+
+        assertEquals(200, r.statusCode());
+        assertFalse(offered.get());
+    }
+
+    @Test
+    void journalsAStreamedBodyWhenTheAgentHasReadIt() throws Exception {
+        server.route("/v1/export", r -> LoopbackServer.Reply.text(200, "line\n".repeat(20_000)));
+        GuardedHttpClient http = Agents.client(journal).build();
+
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(server.uri("/v1/export")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        byte[] all;
+        try (InputStream in = response.body()) {
+            all = in.readAllBytes();
+        }
+
+        assertEquals(100_000, all.length);
+        assertThat(journal).hasExactly(1).eventsMatching(e -> e.phase(Phase.OUTCOME).outcome(Outcome.SUCCESS)
+                .count("bytes.received", 100_000));
+    }
+
+    @Test
+    void offersOnlyTheEncodingsTheMaskingCanRead() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).build();
+
+        http.send(HttpRequest.newBuilder(server.uri("/v1/a")).build(), HttpResponse.BodyHandlers.discarding());
+        http.send(HttpRequest.newBuilder(server.uri("/v1/b")).header("Accept-Encoding", "br, gzip;q=0.8, zstd")
+                .build(), HttpResponse.BodyHandlers.discarding());
+        http.send(HttpRequest.newBuilder(server.uri("/v1/c")).header("Accept-Encoding", "br").build(),
+                HttpResponse.BodyHandlers.discarding());
+        http.send(HttpRequest.newBuilder(server.uri("/v1/d")).header("Accept-Encoding", "gzip;q=0, deflate").build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        List<LoopbackServer.Received> got = server.received();
+        assertEquals(List.of("identity"), got.get(0).headers().get("accept-encoding"));
+        assertEquals(List.of("gzip"), got.get(1).headers().get("accept-encoding"));
+        assertEquals(List.of("identity"), got.get(2).headers().get("accept-encoding"));
+        assertEquals(List.of("deflate"), got.get(3).headers().get("accept-encoding"));
+    }
+}

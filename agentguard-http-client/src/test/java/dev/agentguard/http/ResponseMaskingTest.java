@@ -1,0 +1,119 @@
+package dev.agentguard.http;
+
+import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.junit.TempJournal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static dev.agentguard.junit.JournalAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every body handler the agent passes is wrapped by the masking handler, and its report is the outcome event. */
+class ResponseMaskingTest {
+
+    private static final String PAN = "4111111111111111";
+    private static final String CARD_JSON = "{\"card\":{\"pan\":\"" + PAN + "\",\"holder\":\"A. Customer\"}}";
+
+    @TempJournal
+    Journal journal;
+
+    private LoopbackServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = LoopbackServer.http();
+        server.route("/v1/cards/", r -> LoopbackServer.Reply.json(CARD_JSON));
+        server.route("/hop/card", r -> LoopbackServer.Reply.redirect(302, "/v1/cards/1"));
+        server.route("/v1/gzip", r -> new LoopbackServer.Reply(200, Map.of("Content-Type", "application/json",
+                "Content-Encoding", "gzip"), gzip(CARD_JSON)));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private AuditEvent lastOutcome() {
+        List<AuditEvent> events = Agents.httpEvents(journal);
+        AuditEvent last = events.get(events.size() - 1);
+        assertEquals(Phase.OUTCOME, last.phase());
+        return last;
+    }
+
+    @Test
+    void masksACardNumberInTheResponseWhateverTheHandler() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).build();
+        HttpRequest request = HttpRequest.newBuilder(server.uri("/v1/cards/1")).build();
+
+        String text = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        byte[] bytes = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+        String streamed;
+        try (InputStream in = http.send(request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            streamed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String async = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get().body();
+
+        for (String body : List.of(text, new String(bytes, StandardCharsets.UTF_8), streamed, async)) {
+            assertFalse(body.contains(PAN), body);
+            assertTrue(body.contains("A. Customer"), body);
+        }
+        assertThat(journal).containsNoPan()
+                .hasExactly(4).eventsMatching(e -> e.phase(Phase.OUTCOME).decision(Decision.MASKED)
+                        .where("counts the masked value", ev -> ev.counts().entrySet().stream()
+                                .anyMatch(c -> c.getKey().startsWith("masked.") && c.getValue() == 1)));
+    }
+
+    @Test
+    void masksTheBodyAtTheEndOfARedirectChain() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).followRedirects(HttpClient.Redirect.NORMAL).build();
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri("/hop/card")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertFalse(response.body().contains(PAN));
+        assertEquals(1L, lastOutcome().count("http.hop").orElseThrow());
+        assertEquals(Decision.MASKED, lastOutcome().decision());
+    }
+
+    @Test
+    void decodesAGzipBodyTheAgentAskedForBeforeMaskingIt() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).build();
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri("/v1/gzip"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals("gzip", server.received("/v1/gzip").get(0).header("accept-encoding"));
+        assertFalse(response.body().contains(PAN));
+        assertTrue(response.body().startsWith("{\"card\":"), response.body());
+        assertFalse(response.headers().firstValue("content-encoding").isPresent(),
+                "the agent sees headers that describe the body it reads");
+        AuditEvent outcome = lastOutcome();
+        assertEquals((long) gzip(CARD_JSON).length, outcome.count("bytes.received").orElseThrow());
+        assertEquals((long) response.body().getBytes(StandardCharsets.UTF_8).length,
+                outcome.count("bytes.delivered").orElseThrow(), "delivered counts the decoded, masked body");
+    }
+}
