@@ -1,0 +1,122 @@
+package dev.agentguard.benchmarks.http;
+
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.benchmarks.ForkedJvm;
+import dev.agentguard.benchmarks.ScratchDirectory;
+import dev.agentguard.core.identity.AgentIdentity;
+import dev.agentguard.core.identity.IdentitySource;
+import dev.agentguard.core.policy.HttpCondition;
+import dev.agentguard.core.policy.Policy;
+import dev.agentguard.core.policy.Rule;
+import dev.agentguard.core.policy.Effect;
+import dev.agentguard.http.GuardedHttpClient;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What an HTTP call costs through the guarded client against the raw JDK {@code HttpClient}, on
+ * a loopback server in the same JVM:
+ * <ul>
+ *   <li>{@link #smallGet}: a GET answered with a 48-byte JSON object, read as a string. The
+ *       guard decides the request, journals intent and outcome, and masks the body.</li>
+ *   <li>{@link #maskedJson1MiB}: a GET answered with a 1 MiB JSON array (a card number in every
+ *       64th record), read as bytes: the guarded client masks it while it streams.</li>
+ * </ul>
+ * One journal per iteration in a scratch directory. Setup checks that the guarded client really
+ * masks and the raw one does not.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 2, timeUnit = TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {ForkedJvm.OPEN_REFLECT, ForkedJvm.EXPORT_NIO, ForkedJvm.EXPORT_REF,
+        ForkedJvm.NO_DISK_MONITOR, ForkedJvm.NO_BANNER, ForkedJvm.HEAP_MIN, ForkedJvm.HEAP_MAX})
+@State(Scope.Thread)
+public class HttpClientBenchmark {
+
+    /** {@code raw}: the JDK client; {@code guarded}: the same client inside a {@link GuardedHttpClient}. */
+    @Param({"raw", "guarded"})
+    public String library;
+
+    private ApiServer server;
+    private HttpClient raw;
+    private ScratchDirectory journalDirectory;
+    private Journal journal;
+    private HttpClient client;
+    private HttpRequest small;
+    private HttpRequest big;
+
+    @Setup(Level.Trial)
+    public void startServer() throws IOException {
+        server = ApiServer.start();
+        raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        small = HttpRequest.newBuilder(server.uri("/small")).build();
+        big = HttpRequest.newBuilder(server.uri("/big")).build();
+    }
+
+    @Setup(Level.Iteration)
+    public void openClient() throws Exception {
+        if (library.equals("guarded")) {
+            journalDirectory = ScratchDirectory.create("agentguard-bench-http-");
+            journal = Journal.builder(journalDirectory.path()).minFreeSpace(1L << 30).open();
+            Policy policy = Policy.builder().name("bench").defaultEffect(Effect.DENY)
+                    .rule(Rule.allow("api-reads").http(HttpCondition.builder().methods("GET").hosts("127.0.0.1").build()))
+                    .build();
+            client = GuardedHttpClient.builder().client(raw).name("bench-api")
+                    .identity(IdentitySource.fixed(AgentIdentity.of("bench-agent", "bench")))
+                    .policy(policy).journal(journal).build();
+        } else if (library.equals("raw")) {
+            client = raw;
+        } else {
+            throw new IllegalArgumentException("library \"" + library + "\" is not one of [raw, guarded]");
+        }
+        byte[] body = client.send(big, HttpResponse.BodyHandlers.ofByteArray()).body();
+        boolean masked = !new String(body, StandardCharsets.UTF_8).contains("4111111111111111");
+        if (masked != library.equals("guarded")) {
+            throw new IllegalStateException(library + " client: the 1 MiB body came back "
+                    + (masked ? "masked" : "unmasked"));
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void closeClient() throws Exception {
+        if (journal != null) {
+            journal.close();
+            journal = null;
+            journalDirectory.close();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stopServer() {
+        server.close();
+    }
+
+    @Benchmark
+    public String smallGet() throws IOException, InterruptedException {
+        return client.send(small, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Benchmark
+    public byte[] maskedJson1MiB() throws IOException, InterruptedException {
+        return client.send(big, HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+}
