@@ -5,6 +5,7 @@
 #   bash benchmarks/run.sh                      # both suites, each with its own settings
 #   bash benchmarks/run.sh journal              # the journal suite only (about 5 minutes)
 #   bash benchmarks/run.sh jdbc                 # the JDBC suite only (about 18 minutes)
+#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 1 minute): raw vs guarded exec
 #   bash benchmarks/run.sh http                 # the HTTP suite only (about 5 minutes): raw vs guarded HttpClient, body masking
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
 #   bash benchmarks/run.sh 'JdbcBenchmark.preparedSelectByPk' -p backend=stub   # any JMH arguments
@@ -36,6 +37,10 @@ journal_opts='-f 1 -wi 3 -w 2s -i 5 -r 3s'
 # 38 benchmarks (JdbcBenchmark: 4 cases x 2 back ends x 4 libraries; GuardStepsBenchmark: 6).
 jdbc_regex='^dev\.agentguard\.benchmarks\.jdbc\.'
 jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
+# The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session;
+# 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement, 2 benchmarks. Not part of "all" (run it by name).
+ssh_regex='^dev\.agentguard\.benchmarks\.ssh\.'
+ssh_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
 # The HTTP suite: the JDK HttpClient raw and guarded on a loopback server (a small GET, a 1 MiB
 # masked JSON body) and the body masking alone; 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement,
 # 7 benchmarks. Not part of "all" (run it by name).
@@ -77,6 +82,9 @@ case "$suite" in
     ;;
   jdbc)
     run "${RESULTS_NAME:-jdbc-$stamp}" "$jdbc_opts" "$jdbc_regex" "$@"
+    ;;
+  ssh)
+    run "${RESULTS_NAME:-ssh-$stamp}" "$ssh_opts" "$ssh_regex" "$@"
     ;;
   http)
     run "${RESULTS_NAME:-http-$stamp}" "$http_opts" "$http_regex" "$@"

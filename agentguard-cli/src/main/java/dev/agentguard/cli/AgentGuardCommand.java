@@ -38,14 +38,15 @@ import java.util.concurrent.Callable;
                 "A journal is a directory written by an agent's JVM: Chronicle Queue files (*.cq4), "
                         + "metadata.cq4t and checkpoints.log. The tool only reads it."},
         subcommands = {ListCommand.class, ShowCommand.class, TailCommand.class, VerifyCommand.class,
-                ExportCommand.class, KeysCommand.class, PolicyCommand.class, MaskCommand.class,
-                ApprovalsCommand.class},
+                ExportCommand.class, ReplayCommand.class, KeysCommand.class, PolicyCommand.class,
+                MaskCommand.class, ApprovalsCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard list /srv/journal --decision denied --from 2026-11-25",
                 "  agentguard show 3f9a0c1b2d4e-42 /srv/journal",
                 "  agentguard verify /srv/journal --public-key checkpoint.pub",
                 "  agentguard --access-journal /srv/access export /srv/journal -o nov.jsonl",
+                "  agentguard replay ssh-qzvwmbtrxyhdqfekqzvw --journal /srv/journal --speed 4",
                 "  agentguard policy check --policy pci.yaml --agent bot 'DELETE FROM cards'",
                 "  agentguard policy test pci.yaml",
                 "  agentguard mask --count < support-ticket.txt",

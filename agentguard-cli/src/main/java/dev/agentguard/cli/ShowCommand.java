@@ -1,6 +1,7 @@
 package dev.agentguard.cli;
 
 import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Channel;
 import dev.agentguard.audit.json.EventJson;
 import dev.agentguard.audit.reader.JournalReader;
 import picocli.CommandLine.Command;
@@ -15,6 +16,8 @@ import java.util.Optional;
         description = {
                 "Shows every field of one event: identity, action, decision, outcome, counts, extensions written by "
                         + "newer AgentGuard versions, and the event's hash and previous hash.",
+                "For an SSH event, then prints the transcript of its session: each command with its decision and "
+                        + "exit status.",
                 "Event ids are printed by 'list --json' and 'show'; they look like 3f9a0c1b2d4e-42."},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -41,6 +44,10 @@ final class ShowCommand extends ToolCommand {
             out().println(EventJson.toJson(found.get()));
         } else {
             EventDetails.lines(found.get()).forEach(out()::println);
+            AuditEvent e = found.get();
+            if (e.channel() == Channel.SSH && e.sessionId() != null) {
+                SessionTranscript.print(journal, e.sessionId(), out());
+            }
         }
         return ExitCodes.OK;
     }

@@ -1,0 +1,234 @@
+package dev.agentguard.benchmarks.ssh;
+
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.benchmarks.ForkedJvm;
+import dev.agentguard.benchmarks.ScratchDirectory;
+import dev.agentguard.core.identity.AgentIdentity;
+import dev.agentguard.core.identity.IdentitySource;
+import dev.agentguard.core.policy.Policy;
+import dev.agentguard.ssh.CommandResult;
+import dev.agentguard.ssh.GuardedSshClient;
+import dev.agentguard.ssh.GuardedSshSession;
+import dev.agentguard.ssh.HostKeys;
+import dev.agentguard.ssh.SshCredential;
+import dev.agentguard.ssh.SshTarget;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.keyverifier.RequiredServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One exec round trip on loopback — open a channel, run {@code df -h}, read its output and exit
+ * status, close the channel — over an established session to an Apache MINA SSH server in the
+ * same JVM, whose command answers at once with a fixed disk table (so the host costs next to
+ * nothing and the client side is what is measured). Both clients and the server set TCP_NODELAY,
+ * as the guarded client does.
+ * <ul>
+ *   <li>{@code raw}: MINA's own client, the output collected in memory;</li>
+ *   <li>{@code guarded}: {@link GuardedSshSession#exec(String)}: the command tokenised and decided
+ *       by a policy with an allow rule, the intent and outcome events appended to a real journal,
+ *       stdout and stderr masked as they arrive, and the session recorded to an asciicast file.</li>
+ * </ul>
+ * The target: at most 10% added latency over raw.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 2, timeUnit = TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {ForkedJvm.OPEN_REFLECT, ForkedJvm.EXPORT_NIO, ForkedJvm.EXPORT_REF,
+        ForkedJvm.NO_DISK_MONITOR, ForkedJvm.NO_BANNER, ForkedJvm.HEAP_MIN, ForkedJvm.HEAP_MAX})
+@State(Scope.Thread)
+public class SshExecBenchmark {
+
+    static final String COMMAND = "df -h";
+    static final byte[] DISK_TABLE = ("Filesystem      Size  Used Avail Use% Mounted on\n"
+            + "/dev/sda1        50G   20G   30G  40% /\n"
+            + "tmpfs           7.8G     0  7.8G   0% /dev/shm\n").getBytes(StandardCharsets.US_ASCII);
+
+    private static final String POLICY = """
+            policy: bench-ssh
+            version: 1
+            default: deny
+            rules:
+              - id: no-shadow
+                deny: { ssh: { paths: ["/etc/shadow"] } }
+              - id: disk-usage
+                allow: { ssh: { programs: [df, uptime] } }
+            """;
+
+    @Param({"raw", "guarded"})
+    public String client;
+
+    private ScratchDirectory scratch;
+    private SshServer server;
+    private SshClient rawClient;
+    private ClientSession rawSession;
+    private Journal journal;
+    private GuardedSshClient guardedClient;
+    private GuardedSshSession guardedSession;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        scratch = ScratchDirectory.create("agentguard-bench-ssh-");
+        KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        KeyPair clientKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, clientKey.getPublic()));
+        server.setCommandFactory((channel, command) -> new DiskTable());
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
+        server.start();
+
+        if (client.equals("raw")) {
+            rawClient = SshClient.setUpDefaultClient();
+            rawClient.setServerKeyVerifier(new RequiredServerKeyVerifier(hostKey.getPublic()));
+            rawClient.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+            CoreModuleProperties.TCP_NODELAY.set(rawClient, true); // as the guarded client sets it
+            rawClient.start();
+            rawSession = rawClient.connect("deploy", "127.0.0.1", server.getPort()).verify(Duration.ofSeconds(10))
+                    .getSession();
+            rawSession.addPublicKeyIdentity(clientKey);
+            rawSession.auth().verify(Duration.ofSeconds(10));
+        } else {
+            Path keyFile = scratch.path().resolve("id_ed25519");
+            try (OutputStream out = Files.newOutputStream(keyFile)) {
+                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "bench", null, out);
+            }
+            journal = Journal.builder(scratch.path().resolve("journal")).open();
+            guardedClient = GuardedSshClient.builder()
+                    .target(SshTarget.builder("app1").host("127.0.0.1").port(server.getPort()).user("deploy")
+                            .credential(SshCredential.privateKeyFile(keyFile))
+                            .hostKeys(HostKeys.pinned(PublicKeyEntry.toString(hostKey.getPublic())))
+                            .recordings(scratch.path().resolve("recordings"))
+                            .build())
+                    .identity(IdentitySource.fixed(AgentIdentity.of("ops-agent", "ops")))
+                    .policy(Policy.parse(POLICY, "bench-ssh.yaml"))
+                    .journal(journal)
+                    .build();
+            guardedSession = guardedClient.session("app1");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (guardedSession != null) {
+            guardedSession.close();
+        }
+        if (guardedClient != null) {
+            guardedClient.close();
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        if (rawSession != null) {
+            rawSession.close(false).await(Duration.ofSeconds(10));
+        }
+        if (rawClient != null) {
+            rawClient.stop();
+        }
+        server.stop(true);
+        scratch.close();
+    }
+
+    @Benchmark
+    public Object exec() throws IOException {
+        if (guardedSession != null) {
+            CommandResult r = guardedSession.exec(COMMAND);
+            if (r.exitStatus() != 0) {
+                throw new IllegalStateException("df -h exited with " + r.exitStatus());
+            }
+            return r.stdout();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream err = new ByteArrayOutputStream(64);
+        try (ChannelExec channel = rawSession.createExecChannel(COMMAND)) {
+            channel.setOut(out);
+            channel.setErr(err);
+            channel.open().verify(Duration.ofSeconds(10));
+            channel.getInvertedIn().close();
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(10));
+            Integer status = channel.getExitStatus();
+            if (status == null || status != 0) {
+                throw new IllegalStateException("df -h exited with " + status);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The host's side: prints the disk table and exits 0. */
+    private static final class DiskTable implements Command {
+        private OutputStream out;
+        private ExitCallback exit;
+
+        @Override
+        public void setInputStream(InputStream in) {
+            // reads nothing
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            // writes nothing there
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) throws IOException {
+            out.write(DISK_TABLE);
+            out.flush();
+            exit.onExit(0);
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+            // nothing runs after start
+        }
+    }
+}
