@@ -18,6 +18,13 @@ import dev.agentguard.http.HttpCredential;
 import dev.agentguard.http.HttpPolicyViolationException;
 import dev.agentguard.jdbc.GuardedDataSource;
 import dev.agentguard.jdbc.PolicyViolationException;
+import dev.agentguard.ssh.CommandDeniedException;
+import dev.agentguard.ssh.CommandResult;
+import dev.agentguard.ssh.GuardedSshClient;
+import dev.agentguard.ssh.GuardedSshSession;
+import dev.agentguard.ssh.HostKeys;
+import dev.agentguard.ssh.SshCredential;
+import dev.agentguard.ssh.SshTarget;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +71,11 @@ import javax.sql.DataSource;
  * sample serves on loopback through a {@link GuardedHttpClient}: a card look-up whose JSON
  * comes back with the PAN masked, a refund {@code POST} that needs the on-call supervisor's
  * approval, and an admin path the policy denies (never sent). The API's bearer token is the
- * operator's: the guard adds it, the agent never holds it.
+ * operator's: the guard adds it, the agent never holds it. Last, it runs commands on an
+ * application host the sample serves on loopback over SSH through a {@link GuardedSshClient}
+ * (the login key and the pinned host key are the operator's): {@code df -h} is allowed, a log
+ * line holding a card number comes back masked, and {@code cat /etc/shadow} is denied before it
+ * reaches the host. The session is recorded, masked, and {@code agentguard replay} plays it.
  *
  * <p>Usage: {@code java -jar samples/target/agentguard-sample.jar [JOURNAL_DIR [KEY_DIR]]};
  * defaults {@code target/demo-journal} and {@code target/demo-keys}. Each run replaces the journal
@@ -84,17 +95,22 @@ public final class PaymentsAgent {
     /** The guarded HTTP client's name, the resource of the API calls' audit events. */
     static final String API_NAME = "payments-api";
 
+    /** The SSH target's name: what the agent asks for, and the resource of its commands' audit events. */
+    static final String HOST_NAME = "app1";
+
     private final DataSource db;
     private final HttpClient api;
     private final URI apiBase;
+    private final GuardedSshClient ssh;
     private final PrintStream out;
     private final List<Step> steps = new ArrayList<>();
+    private String sshSession;
 
-    /** What the agent tried ({@code action}: SQL, or an HTTP request line) and what AgentGuard did with it. */
-    record Step(String intent, String action, boolean ran, String result) {
-        boolean http() {
-            return action.startsWith("GET ") || action.startsWith("POST ");
-        }
+    /** Where an attempt went. */
+    enum Via { DATABASE, API, HOST }
+
+    /** What the agent tried ({@code action}: SQL, a request line or a command) and what AgentGuard did with it. */
+    record Step(Via via, String intent, String action, boolean ran, String result) {
     }
 
     /** One call of the agent to the payments API, describing what came back. */
@@ -109,10 +125,11 @@ public final class PaymentsAgent {
         String run(String sql) throws SQLException;
     }
 
-    private PaymentsAgent(DataSource db, HttpClient api, URI apiBase, PrintStream out) {
+    private PaymentsAgent(DataSource db, HttpClient api, URI apiBase, GuardedSshClient ssh, PrintStream out) {
         this.db = db;
         this.api = api;
         this.apiBase = apiBase;
+        this.ssh = ssh;
         this.out = out;
     }
 
@@ -154,8 +171,12 @@ public final class PaymentsAgent {
         List<Step> steps;
         long cardsLeft;
         int adminCalls;
+        List<String> hostRan;
+        String session;
+        Path recordings = recordingsDirectory(journalDir);
         try (PaymentsDatabase database = PaymentsDatabase.create();
              PaymentsApi paymentsApi = PaymentsApi.start();
+             OpsHost host = OpsHost.start();
              Journal journal = Journal.builder(journalDir).signer(CheckpointSigner.of(keys)).checkpointEvery(10).open()) {
             // The operator wraps the pool; the agent gets this and nothing else. (Closing it would
             // close the pool, which the database does at the end.)
@@ -178,6 +199,19 @@ public final class PaymentsAgent {
                     .approver(new OnCallSupervisor(supervisorKey, out, Clock.systemUTC()))
                     .credential(paymentsApi.baseUri() + "/v1", HttpCredential.bearerToken(paymentsApi.token()))
                     .build();
+            // And for the host: the login key and the host's pinned key go to the guard; the
+            // agent names the target "app1" and nothing else.
+            GuardedSshClient guardedSsh = GuardedSshClient.builder()
+                    .target(SshTarget.builder(HOST_NAME).host("127.0.0.1").port(host.port()).user(OpsHost.USER)
+                            .homeDirectory(OpsHost.HOME) // so the policy knows where a relative path points
+                            .credential(SshCredential.privateKey(host.operatorKeyFile()))
+                            .hostKeys(HostKeys.pinned(host.hostKeyLine()))
+                            .recordings(recordings)
+                            .build())
+                    .identity(IdentitySource.fixed(IDENTITY))
+                    .policy(policy)
+                    .journal(journal)
+                    .build();
             out.println("AgentGuard sample: a payments support agent on cardholder data");
             out.println("  agent     " + IDENTITY.agentId() + " (role payments), acting for " + IDENTITY.onBehalfOf());
             long brands = PaymentsDatabase.CARDS.stream().map(PaymentsDatabase.Card::brand).distinct().count();
@@ -185,18 +219,24 @@ public final class PaymentsAgent {
                     + " cards (test PANs of " + brands + " brands), " + database.count("orders") + " orders");
             out.println("  API       " + API_NAME + ": " + paymentsApi.baseUri() + " on loopback, bearer token held by "
                     + "the guard");
+            out.println("  host      " + HOST_NAME + ": SSH on 127.0.0.1:" + host.port() + ", login key and pinned host key "
+                    + "held by the guard");
             out.println("  policy    " + policy.name() + " (" + POLICY_RESOURCE.substring(1) + "): "
                     + policy.rules().size() + " rules, default " + policy.defaultEffect().fileName());
             out.println();
 
-            PaymentsAgent agent = new PaymentsAgent(guarded, guardedApi, paymentsApi.baseUri(), out);
+            PaymentsAgent agent = new PaymentsAgent(guarded, guardedApi, paymentsApi.baseUri(), guardedSsh, out);
             agent.work();
             agent.callTheApi();
+            agent.workOnTheHost();
+            guardedSsh.close();
             steps = agent.steps;
+            session = agent.sshSession;
             cardsLeft = database.count("cards"); // asked through the pool: what really happened
             adminCalls = paymentsApi.adminCalls(); // counted by the server: what really reached it
+            hostRan = host.ran();
         }
-        printSummary(out, steps, cardsLeft, adminCalls, journalDir, keyDir);
+        printSummary(out, steps, cardsLeft, adminCalls, hostRan, session, journalDir, keyDir);
     }
 
     /** The agent's shift, on one connection (one session in the journal). */
@@ -287,6 +327,35 @@ public final class PaymentsAgent {
         });
     }
 
+    /** The agent's commands on the application host, in one recorded SSH session. */
+    void workOnTheHost() throws IOException {
+        try (GuardedSshSession app1 = ssh.session(HOST_NAME)) {
+            sshSession = app1.id();
+            run(app1, "check the disk space on " + HOST_NAME, "df -h");
+            run(app1, "read the last lines of the payment log", "tail -n 2 /var/log/app/payments.log");
+            run(app1, "look at the password hashes", "cat /etc/shadow");
+        }
+    }
+
+    /** Runs one command; a refusal is an {@code IOException} to the agent, whose message names the rule. */
+    private void run(GuardedSshSession session, String intent, String command) throws IOException {
+        out.println((steps.size() + 1) + ". " + intent);
+        out.println("   " + HOST_NAME + "$ " + command);
+        session.intent(intent);
+        Step step;
+        try {
+            CommandResult r = session.exec(command);
+            StringBuilder shown = new StringBuilder("exit " + r.exitStatus() + (r.maskedValues() > 0
+                    ? "; the card number in the output is masked:" : ":"));
+            r.stdout().lines().forEach(l -> shown.append(String.format("%n       %s", l)));
+            step = new Step(Via.HOST, intent, command, true, shown.toString());
+        } catch (CommandDeniedException e) {
+            step = new Step(Via.HOST, intent, command, false, "refused: " + e.getMessage());
+        }
+        steps.add(step);
+        out.println("   -> " + step.result());
+    }
+
     /**
      * Sends one request. The agent states its purpose in a {@link CallScope}; a refusal is an
      * {@code IOException} to the agent, whose message names the rule.
@@ -297,9 +366,9 @@ public final class PaymentsAgent {
         out.println("   " + line);
         Step step;
         try (CallScope scope = CallScope.builder().intent(intent).open()) {
-            step = new Step(intent, line, true, work.run());
+            step = new Step(Via.API, intent, line, true, work.run());
         } catch (HttpPolicyViolationException e) {
-            step = new Step(intent, line, false, "refused: " + e.getMessage());
+            step = new Step(Via.API, intent, line, false, "refused: " + e.getMessage());
         }
         steps.add(step);
         out.println("   -> " + step.result());
@@ -316,18 +385,21 @@ public final class PaymentsAgent {
         out.println("   " + sql);
         Step step;
         try {
-            step = new Step(intent, sql, true, work.run(sql));
+            step = new Step(Via.DATABASE, intent, sql, true, work.run(sql));
         } catch (PolicyViolationException e) {
-            step = new Step(intent, sql, false, "refused: " + e.getMessage());
+            step = new Step(Via.DATABASE, intent, sql, false, "refused: " + e.getMessage());
         }
         steps.add(step);
         out.println("   -> " + step.result());
     }
 
-    private static void printSummary(PrintStream out, List<Step> steps, long cardsLeft, int adminCalls, Path journalDir,
-                                     Path keyDir) throws IOException {
-        List<Step> sql = steps.stream().filter(s -> !s.http()).toList();
-        List<Step> http = steps.stream().filter(Step::http).toList();
+    private static void printSummary(PrintStream out, List<Step> steps, long cardsLeft, int adminCalls,
+                                     List<String> hostRan, String session, Path journalDir, Path keyDir)
+            throws IOException {
+        List<Step> sql = steps.stream().filter(s -> s.via() == Via.DATABASE).toList();
+        List<Step> http = steps.stream().filter(s -> s.via() == Via.API).toList();
+        List<Step> commands = steps.stream().filter(s -> s.via() == Via.HOST).toList();
+        long executed = commands.stream().filter(Step::ran).count();
         long ran = sql.stream().filter(Step::ran).count();
         long sent = http.stream().filter(Step::ran).count();
         out.println();
@@ -337,6 +409,9 @@ public final class PaymentsAgent {
                 + "); the cards table still holds " + cardsLeft + " cards.");
         out.println("  " + http.size() + " API calls; " + sent + " sent, " + (http.size() - sent) + " refused before "
                 + "reaching the API (HttpPolicyViolationException); the admin path was reached " + adminCalls + " times.");
+        out.println("  " + commands.size() + " commands; " + executed + " ran, " + (commands.size() - executed)
+                + " refused before reaching the host (CommandDeniedException); the host ran: "
+                + String.join(", ", hostRan) + ".");
 
         List<AuditEvent> events;
         try (JournalReader reader = JournalReader.open(journalDir)) {
@@ -366,6 +441,8 @@ public final class PaymentsAgent {
         out.println("  bin/agentguard verify --public-key " + shown(keyDir.resolve("checkpoint.pub")) + " " + shown(journalDir));
         out.println("  bin/agentguard verify --public-key " + shown(keyDir.resolve("checkpoint.pub")) + " --approval-key "
                 + shown(keyDir.resolve("approver.pub")) + " " + shown(journalDir) + "   (approval signatures too)");
+        out.println("  bin/agentguard replay " + session + " --journal " + shown(journalDir) + "   (the SSH session, "
+                + "as the agent saw it)");
     }
 
     /** {@code path} as the user would type it: relative to the working directory when inside it. */
@@ -383,6 +460,12 @@ public final class PaymentsAgent {
             }
             return Policy.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), POLICY_RESOURCE.substring(1));
         }
+    }
+
+    /** Where the SSH session recordings go: beside the journal, {@code <journal>-recordings}. */
+    static Path recordingsDirectory(Path journalDir) {
+        Path absolute = journalDir.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + "-recordings");
     }
 
     /** Writes a new Ed25519 key pair for the journal's checkpoints, replacing the last run's. */

@@ -173,6 +173,48 @@ class PaymentsAgentTest {
     }
 
     @Test
+    void onTheHostDiskSpaceIsAllowedAndTheLogLineComesBackMasked() {
+        assertTrue(stdout.contains("/dev/vdb1       200G  121G   79G  61% /var/lib/payments"), stdout);
+        assertTrue(stdout.contains("-> exit 0; the card number in the output is masked:"), stdout);
+        assertTrue(stdout.contains("retried for card 4000 05** **** 5556"), stdout);
+        assertFalse(stdout.contains(OpsHost.LOG_WITH_PAN), stdout);
+        assertThat(journal).eventsInOrder(
+                e -> e.phase(Phase.INTENT).channel(Channel.SSH).resource(PaymentsAgent.HOST_NAME)
+                        .decision(Decision.ALLOWED).rule("host-app-logs").intent("read the last lines of the payment log"),
+                e -> e.phase(Phase.OUTCOME).channel(Channel.SSH).rule("host-app-logs").outcome(Outcome.SUCCESS));
+    }
+
+    @Test
+    void theShadowFileIsDeniedAndTheCommandNeverReachesTheHost() {
+        assertTrue(stdout.contains("-> refused: denied by rule \"no-credential-files\": "), stdout);
+        assertTrue(stdout.contains("3 commands; 2 ran, 1 refused before reaching the host (CommandDeniedException); "
+                + "the host ran: df -h, tail -n 2 /var/log/app/payments.log."), stdout);
+        assertThat(journal)
+                .hasExactly(1).eventsMatching(e -> e.phase(Phase.INTENT).channel(Channel.SSH)
+                        .decision(Decision.DENIED).rule("no-credential-files"))
+                .hasNoEventMatching(e -> e.phase(Phase.OUTCOME).rule("no-credential-files"));
+    }
+
+    @Test
+    void theSessionRecordingIsMaskedAndItsHashIsInTheJournal() throws Exception {
+        Path recordings = PaymentsAgent.recordingsDirectory(journal);
+        List<Path> files;
+        try (var list = Files.list(recordings)) {
+            files = list.toList();
+        }
+        assertEquals(1, files.size(), files.toString());
+        byte[] recording = Files.readAllBytes(files.get(0));
+        String text = new String(recording, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("4000 05** **** 5556"), text);
+        assertFalse(text.contains("4000 0566 5566 5556"), text);
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(recording));
+        assertThat(journal).hasEventMatching(e -> e.channel(Channel.SSH)
+                .where("carries the recording's SHA-256", ev -> sha256.equals(ev.extensions().get("recording.sha256"))));
+        assertTrue(stdout.contains("  bin/agentguard replay ssh-"), stdout);
+    }
+
+    @Test
     void theApisBearerTokenReachesNeitherTheJournalNorTheOutput() throws IOException {
         // The token is 24 random bytes in hex: 48 hex digits, a length nothing else in the journal has.
         java.util.regex.Pattern token = java.util.regex.Pattern.compile("(?<![0-9a-f])[0-9a-f]{48}(?![0-9a-f])");
@@ -258,7 +300,7 @@ class PaymentsAgentTest {
         assertNotEquals(firstKey, Files.readString(keyDir.resolve("checkpoint.pub")));
         assertThat(dir)
                 .isIntactAndSignedBy(CheckpointSigner.readPublicKey(keyDir.resolve("checkpoint.pub")))
-                .hasExactly(10).eventsMatching(e -> e.phase(Phase.INTENT))
+                .hasExactly(13).eventsMatching(e -> e.phase(Phase.INTENT))
                 .hasExactly(1).eventsMatching(e -> e.action("journal.open"));
     }
 

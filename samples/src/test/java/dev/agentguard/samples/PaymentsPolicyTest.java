@@ -3,6 +3,7 @@ package dev.agentguard.samples;
 import dev.agentguard.audit.Channel;
 import dev.agentguard.core.action.Action;
 import dev.agentguard.core.action.HttpAction;
+import dev.agentguard.core.action.SshAction;
 import dev.agentguard.core.policy.Effect;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.core.policy.PolicyExpectation;
@@ -39,7 +40,10 @@ class PaymentsPolicyTest {
         assertFalse(policy.expectations().isEmpty(), "the sample policy has expectations");
         for (PolicyExpectation e : policy.expectations()) {
             Action action;
-            if (e.channel() == Channel.HTTP) {
+            if (e.channel() == Channel.SSH) {
+                SshAction command = e.sshAction();
+                action = new Action(Channel.SSH, PaymentsAgent.HOST_NAME, e.action(), command);
+            } else if (e.channel() == Channel.HTTP) {
                 HttpAction request = HttpAction.ofRequestLine(e.action());
                 action = new Action(Channel.HTTP, PaymentsAgent.API_NAME, request.describe(), request);
             } else {
