@@ -1,12 +1,16 @@
 package dev.agentguard.http;
 
+import dev.agentguard.core.action.HttpAction;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A request as the agent wrote it (or, for a redirect hop, as the agent's request becomes when
@@ -79,6 +83,13 @@ final class AgentRequest extends HttpRequest {
             throw new IllegalArgumentException(what + " carries user information (user:password@host), which is "
                     + "refused: the guard owns credentials; the operator configures them per target "
                     + "(GuardedHttpClient.Builder.credential)");
+        }
+        try {
+            // A host the policy cannot decide on (0177.0.0.1, which resolvers read differently; 0.0.0.0) is refused
+            // here, so that neither a request nor a redirect hop gets as far as the guard with it.
+            HttpAction.of("GET", uri, Set.of(), 0, Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
     }
 

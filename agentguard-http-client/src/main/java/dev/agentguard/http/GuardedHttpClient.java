@@ -130,7 +130,9 @@ public final class GuardedHttpClient extends HttpClient implements AutoCloseable
      * @throws HttpJournalUnavailableException the journal could not record the request
      * @throws IllegalArgumentException        the request is not one the guard can decide on: not
      *                                         http or https, no host, user information in the URL,
-     *                                         invalid headers
+     *                                         invalid headers, a host that resolvers read differently
+     *                                         ({@code 0177.0.0.1}) or the unspecified address
+     *                                         ({@code 0.0.0.0}); nothing was sent
      */
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> responseBodyHandler)

@@ -275,12 +275,15 @@ final class HttpGate {
         return bodyLimit;
     }
 
-    /** The request as the policy sees it. */
+    /**
+     * The request as the policy sees it. Given the header values, not only the names, so that
+     * the policy decides on every method a method-override header names.
+     */
     Action action(AgentRequest request, RequestBody body) {
-        Set<String> names = request.headers().map().keySet();
         Map<String, String> fields = body.isBuffered() && !jsonFields.isEmpty()
                 ? JsonFields.read(body.bytes(), body.length(), jsonFields) : Map.of();
-        HttpAction detail = HttpAction.of(request.method(), request.uri(), names, body.sizeForDecision(), fields);
+        HttpAction detail = HttpAction.of(request.method(), request.uri(), request.headers().map(),
+                body.sizeForDecision(), fields);
         return new Action(Channel.HTTP, resource, requestLine.of(detail, request.uri()), detail);
     }
 

@@ -17,10 +17,13 @@ import java.util.regex.Pattern;
  *
  * <p>Hosts and schemes compare case-insensitively; the path prefix compares case-sensitively, so
  * a credential is never sent to a path that only a case-blind server would take for the
- * prefix. A request whose path climbs above the root goes to no target.
+ * prefix. A request whose path climbs above the root goes to no target, and a request goes to a
+ * target only when its path both with and without {@code ;parameters}
+ * ({@link HttpAction#routedPaths()}) lies under the prefix.
  *
  * @param scheme     {@code http} or {@code https}, lower case
- * @param host       the host, lower case, without brackets for IPv6
+ * @param host       the host in the canonical form requests are compared in
+ *                   ({@link HttpAction#canonicalHost}): lower case, without brackets for IPv6
  * @param port       the port, 1 to 65535 (the scheme's default when the URL names none)
  * @param pathPrefix the path prefix, starting with {@code /}, without a trailing {@code /}
  *                   (except the root {@code /} itself)
@@ -45,6 +48,11 @@ public record HttpTarget(String scheme, String host, int port, String pathPrefix
         if (!HOST.matcher(host).matches()) {
             throw new IllegalArgumentException("an HTTP target's host must be a host name or IP address, such as "
                     + "api.example.com; wildcards are not allowed: name every host that gets a credential");
+        }
+        try {
+            host = HttpAction.canonicalHost(host); // the form requests are compared in
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("an HTTP target's host is not allowed: " + e.getMessage());
         }
         if (port == -1) {
             port = HttpAction.defaultPort(scheme);
@@ -111,7 +119,18 @@ public record HttpTarget(String scheme, String host, int port, String pathPrefix
         if (pathPrefix.equals("/")) {
             return true;
         }
-        String path = request.path();
+        if (!underPrefix(request.path())) {
+            return false;
+        }
+        for (String routed : request.routedPaths()) {
+            if (!underPrefix(routed)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean underPrefix(String path) {
         return path.startsWith(pathPrefix)
                 && (path.length() == pathPrefix.length() || path.charAt(pathPrefix.length()) == '/');
     }

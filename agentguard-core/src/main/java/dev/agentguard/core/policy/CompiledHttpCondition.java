@@ -13,6 +13,12 @@ import java.util.TreeSet;
  * {@link HttpCondition} documents: {@link #touches} for deny and require-approval rules (any
  * overlap; an unknown value satisfies the condition on it), {@link #confines} for allow rules
  * (the request stays within the lists; an unknown value satisfies nothing).
+ *
+ * <p>A request may reach more than one path and run more than one method: its path with and
+ * without {@code ;parameters} ({@link HttpAction#routedPaths()}), with and without a trailing
+ * {@code /}, and the methods its override headers and {@code _method} parameter name. Touching
+ * takes any of them, confining needs all of them, and a trailing {@code /} is only overlooked
+ * by touching.
  */
 final class CompiledHttpCondition {
 
@@ -47,10 +53,13 @@ final class CompiledHttpCondition {
 
     /** Deny and require-approval reading: every set condition holds, lists match on any overlap. */
     boolean touches(HttpAction a) {
+        if (methods.length > 0 && !anyMethodListed(a)) {
+            return false;
+        }
         if (!target(a)) {
             return false;
         }
-        if (paths.length > 0 && !a.pathEscapes() && !anyMatch(paths, a.path())) {
+        if (paths.length > 0 && !a.pathEscapes() && touchingPath(a) == null) {
             return false;
         }
         if (queryParameters.length > 0 && !anyNameMatches(queryParameters, a.queryParameters().keySet())) {
@@ -79,10 +88,10 @@ final class CompiledHttpCondition {
 
     /** Allow reading: every set condition holds and the request stays within every list. */
     boolean confines(HttpAction a) {
-        if (a.pathEscapes() || !target(a)) {
+        if (a.pathEscapes() || (methods.length > 0 && !everyMethodListed(a)) || !target(a)) {
             return false;
         }
-        if (paths.length > 0 && !anyMatch(paths, a.path())) {
+        if (paths.length > 0 && !everyPathMatches(a)) {
             return false;
         }
         if ((queryParameters.length > 0 || !queryEquals.isEmpty()) && !queryConfined(a)) {
@@ -104,11 +113,8 @@ final class CompiledHttpCondition {
         return true;
     }
 
-    /** Method, scheme, host and port: single known values, read the same by every kind of rule. */
+    /** Scheme, host and port: single known values, read the same by every kind of rule. */
     private boolean target(HttpAction a) {
-        if (methods.length > 0 && !contains(methods, a.method())) {
-            return false;
-        }
         if (schemes.length > 0 && !contains(schemes, a.scheme())) {
             return false;
         }
@@ -122,6 +128,79 @@ final class CompiledHttpCondition {
                 }
             }
             return false;
+        }
+        return true;
+    }
+
+    /** Whether the request's method, or a method it overrides it with, is listed; an unknown override is. */
+    private boolean anyMethodListed(HttpAction a) {
+        if (contains(methods, a.method()) || a.methodOverrideUnknown()) {
+            return true;
+        }
+        for (String m : a.methodOverrides()) {
+            if (contains(methods, m)) {
+                return true;
+            }
+        }
+        List<String> named = a.queryParameters().get(HttpAction.METHOD_PARAMETER);
+        if (named != null) {
+            for (String m : named) {
+                if (containsIgnoringCase(methods, m.strip())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the request's method and every method it overrides it with are listed; an unknown override is not. */
+    private boolean everyMethodListed(HttpAction a) {
+        if (!contains(methods, a.method()) || a.methodOverrideUnknown()) {
+            return false;
+        }
+        for (String m : a.methodOverrides()) {
+            if (!contains(methods, m)) {
+                return false;
+            }
+        }
+        List<String> named = a.queryParameters().get(HttpAction.METHOD_PARAMETER);
+        if (named != null) {
+            for (String m : named) {
+                if (!containsIgnoringCase(methods, m.strip())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first path pattern that the request's path or one of its routed paths matches, a
+     * trailing {@code /} overlooked; {@code null} when none does.
+     */
+    private SegmentGlob touchingPath(HttpAction a) {
+        for (SegmentGlob p : paths) {
+            if (p.matchesIgnoringTrailingSlash(a.path())) {
+                return p;
+            }
+            for (String routed : a.routedPaths()) {
+                if (p.matchesIgnoringTrailingSlash(routed)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether the path and every routed path match a pattern exactly. */
+    private boolean everyPathMatches(HttpAction a) {
+        if (!anyMatch(paths, a.path())) {
+            return false;
+        }
+        for (String routed : a.routedPaths()) {
+            if (!anyMatch(paths, routed)) {
+                return false;
+            }
         }
         return true;
     }
@@ -164,15 +243,20 @@ final class CompiledHttpCondition {
      * bound. Never a query value or a field's value.
      */
     void describeMatch(StringBuilder b, HttpAction a) {
+        if (methods.length > 0 && !contains(methods, a.method())) {
+            if (a.methodOverrideUnknown()) {
+                b.append(" with a method-override header naming no readable method");
+            } else {
+                b.append(" overridden to ").append(overridingMethod(a));
+            }
+        }
         if (paths.length > 0) {
             if (a.pathEscapes()) {
                 b.append(" with a path that climbs above the root");
             } else {
-                for (SegmentGlob p : paths) {
-                    if (p.matches(a.path())) {
-                        b.append(" path ").append(p.text());
-                        break;
-                    }
+                SegmentGlob p = touchingPath(a);
+                if (p != null) {
+                    b.append(" path ").append(p.text());
                 }
             }
         }
@@ -220,6 +304,26 @@ final class CompiledHttpCondition {
         }
     }
 
+    /** The listed method a method override names, for a reason; only ever a method token. */
+    private String overridingMethod(HttpAction a) {
+        for (String m : a.methodOverrides()) {
+            if (contains(methods, m)) {
+                return m;
+            }
+        }
+        List<String> named = a.queryParameters().get(HttpAction.METHOD_PARAMETER);
+        if (named != null) {
+            for (String m : named) {
+                for (String listed : methods) {
+                    if (listed.equalsIgnoreCase(m.strip())) {
+                        return listed + " (" + HttpAction.METHOD_PARAMETER + ")";
+                    }
+                }
+            }
+        }
+        return "a listed method";
+    }
+
     /** The value as a number, or {@code null} when it is missing or not one. */
     static BigDecimal number(String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_NUMBER_LENGTH) {
@@ -237,6 +341,15 @@ final class CompiledHttpCondition {
     private static boolean contains(String[] values, String v) {
         for (String s : values) {
             if (s.equals(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoringCase(String[] values, String v) {
+        for (String s : values) {
+            if (s.equalsIgnoreCase(v)) {
                 return true;
             }
         }

@@ -1,5 +1,7 @@
 package dev.agentguard.core.policy;
 
+import dev.agentguard.core.action.HttpAction;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +19,15 @@ import java.util.regex.Pattern;
  *
  * <p>Hosts and paths are case-insensitive globs ({@link SegmentGlob}): {@code *} within a
  * segment, {@code **} across segments — {@code *.example.com}, {@code /v1/orders/**}. Query
- * parameter and header names are case-insensitive globs over the whole name.
+ * parameter and header names are case-insensitive globs over the whole name. A host without
+ * wildcards is kept in the canonical form requests are compared in
+ * ({@link HttpAction#canonicalHost}): {@code [0:0:0:0:0:0:0:1]} becomes {@code ::1},
+ * {@code ::ffff:127.0.0.1} becomes {@code 127.0.0.1}.
+ *
+ * <p>Deny and require-approval rules see every path and method a request may reach a server
+ * as: its path with and without {@code ;parameters} and a trailing {@code /}, and the methods
+ * its method-override headers and {@code _method} query parameter name. Allow rules must cover
+ * all of them, and do not overlook a trailing {@code /}.
  *
  * <p>As for SQL, each kind of rule reads the conditions in the direction that fails closed:
  * <ul>
@@ -35,7 +45,8 @@ import java.util.regex.Pattern;
  *
  * @param methods         request methods, upper case ({@code GET}, {@code POST})
  * @param schemes         {@code http}, {@code https}
- * @param hosts           host globs, e.g. {@code api.example.com}, {@code *.example.com}
+ * @param hosts           host globs, e.g. {@code api.example.com}, {@code *.example.com}; IP addresses
+ *                        without wildcards in canonical form
  * @param ports           ports, 1 to 65535 (a request without a port has its scheme's default)
  * @param paths           path globs starting with {@code /}, e.g. {@code /v1/orders/**}
  * @param queryParameters query parameter names (globs)
@@ -226,6 +237,15 @@ public record HttpCondition(List<String> methods, List<String> schemes, List<Str
         }
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
+        }
+        if (h.indexOf('*') < 0 && h.indexOf('?') < 0) {
+            // Requests are compared in canonical form: a rule on ::1 must match [0:0:0:0:0:0:0:1].
+            try {
+                h = HttpAction.canonicalHost(h);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("host pattern " + shownPattern(v.strip()) + " is not allowed: "
+                        + e.getMessage());
+            }
         }
         return h;
     }

@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  * </ul>
  * Case-insensitive for paths too: a server that ignores case must not let {@code /ADMIN} past a
  * deny rule on {@code /admin/**}.
+ *
+ * <p>Path globs have a second, wider reading for deny and require-approval rules,
+ * {@link #matchesIgnoringTrailingSlash}: many servers (Spring MVC before 6, Express, Rails)
+ * route {@code /v1/refunds/} as {@code /v1/refunds}, so a rule on one must see the other. Allow
+ * rules keep {@link #matches}: a server may route the other form elsewhere.
  */
 final class SegmentGlob {
 
@@ -23,10 +28,12 @@ final class SegmentGlob {
 
     private final String text;
     private final Pattern regex;
+    private final Pattern regexIgnoringTrailingSlash;
 
-    private SegmentGlob(String text, Pattern regex) {
+    private SegmentGlob(String text, Pattern regex, Pattern regexIgnoringTrailingSlash) {
         this.text = text;
         this.regex = regex;
+        this.regexIgnoringTrailingSlash = regexIgnoringTrailingSlash;
     }
 
     /**
@@ -34,6 +41,16 @@ final class SegmentGlob {
      * checked the characters.
      */
     static SegmentGlob compile(String text, char separator) {
+        Pattern exact = Pattern.compile(regex(text, separator), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+        Pattern lenient = exact;
+        if (separator == '/' && !text.endsWith("/**")) {
+            String bare = text.length() > 1 && text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+            lenient = Pattern.compile(regex(bare, separator) + "/?", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+        }
+        return new SegmentGlob(text, exact, lenient);
+    }
+
+    private static String regex(String text, char separator) {
         StringBuilder re = new StringBuilder(text.length() + 16);
         String sep = Pattern.quote(String.valueOf(separator));
         String notSep = "[^" + (separator == '/' ? "/" : "\\.") + "]";
@@ -73,11 +90,21 @@ final class SegmentGlob {
                 i = j;
             }
         }
-        return new SegmentGlob(text, Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
+        return re.toString();
     }
 
+    /** Whether the whole name matches. */
     boolean matches(String name) {
         return regex.matcher(name).matches();
+    }
+
+    /**
+     * For a path glob: whether {@code path} matches with or without one trailing {@code /} on
+     * either side ({@code /v1/refunds} matches {@code /v1/refunds/} and the reverse). For a host
+     * glob, as {@link #matches}.
+     */
+    boolean matchesIgnoringTrailingSlash(String path) {
+        return regexIgnoringTrailingSlash.matcher(path).matches();
     }
 
     /** Whether the pattern has a {@code *} or {@code ?}. */

@@ -170,4 +170,43 @@ class HttpActionTest {
                 assertThrows(IllegalArgumentException.class, () -> new HttpAction("GET", "https", "h", -1, "/",
                         false, null, Set.of("bad header"), 0, null)).getMessage());
     }
+
+    @Test
+    void keepsThePathWithItsParametersAndRoutesItWithout() {
+        HttpAction a = HttpAction.of("GET", URI.create("https://h/admin;jsessionid=1/users;v=2/"), Set.of(), 0,
+                Map.of());
+
+        assertEquals("/admin;jsessionid=1/users;v=2/", a.path());
+        assertEquals(List.of("/admin/users/"), a.routedPaths());
+        assertEquals("GET https://h/admin;jsessionid=1/users;v=2/", a.describe());
+    }
+
+    @Test
+    void routesTheParametersOfTheEncodedPathToo() {
+        HttpAction a = HttpAction.of("GET", URI.create("https://h/admin;x%2F..%2F/users"), Set.of(), 0, Map.of());
+
+        assertEquals("/users", a.path());
+        assertEquals(List.of("/admin/users"), a.routedPaths());
+        assertEquals(List.of("/admin/users"), HttpAction.of("GET", URI.create("https://h/admin%3Bx/users"), Set.of(), 0,
+                Map.of()).routedPaths());
+    }
+
+    @Test
+    void dropsASegmentOfParametersOnlyAndHasNoRoutedPathsWithoutParameters() {
+        assertEquals(List.of("/admin"), get("/;x/admin").routedPaths());
+        assertEquals(List.of("/"), get("/;x").routedPaths());
+        assertEquals(List.of("/a/"), get("/a/;x").routedPaths());
+        assertEquals(List.of(), get("/v1/orders/7").routedPaths());
+        assertEquals(List.of(), get("/v1/orders/").routedPaths());
+    }
+
+    @Test
+    void flagsARoutedPathThatClimbsAboveTheRoot() {
+        // Decoded, /a;/b/../../x is /x; with the parameters dropped first it is /a/../../x.
+        HttpAction a = HttpAction.of("GET", URI.create("https://h/a;%2Fb/../../x"), Set.of(), 0, Map.of());
+
+        assertTrue(a.pathEscapes());
+        assertEquals("/a;/b/../../x", a.path());
+        assertEquals(List.of(), a.routedPaths());
+    }
 }

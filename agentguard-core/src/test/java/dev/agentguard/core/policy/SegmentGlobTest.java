@@ -78,4 +78,31 @@ class SegmentGlobTest {
         assertTrue(path("/v1/a.b+(c)").matches("/v1/a.b+(c)"));
         assertFalse(path("/v1/a.b").matches("/v1/aXb"));
     }
+
+    @Test
+    void theWiderReadingOverlooksOneTrailingSlashOnEitherSide() {
+        assertTrue(path("/v1/refunds").matchesIgnoringTrailingSlash("/v1/refunds/"));
+        assertTrue(path("/v1/refunds").matchesIgnoringTrailingSlash("/V1/Refunds"));
+        assertTrue(path("/v1/refunds/").matchesIgnoringTrailingSlash("/v1/refunds"));
+        assertTrue(path("/v1/*").matchesIgnoringTrailingSlash("/v1/x/"));
+        assertTrue(path("/v1/**/refunds").matchesIgnoringTrailingSlash("/v1/a/refunds/"));
+        assertTrue(path("/").matchesIgnoringTrailingSlash("/"));
+        assertFalse(path("/v1/refunds").matchesIgnoringTrailingSlash("/v1/refunds//"));
+        assertFalse(path("/v1/refunds").matchesIgnoringTrailingSlash("/v1/refunds/1"));
+        assertFalse(path("/v1/*").matchesIgnoringTrailingSlash("/v1/x/y"));
+        assertFalse(path("/v1/order?").matchesIgnoringTrailingSlash("/v1/order/"));
+        assertFalse(path("/v1/refunds").matchesIgnoringTrailingSlash("/v1/refundsx"));
+    }
+
+    @Test
+    void theExactReadingDoesNotOverlookATrailingSlash() {
+        assertFalse(path("/v1/refunds").matches("/v1/refunds/"));
+        assertFalse(path("/v1/refunds/").matches("/v1/refunds"));
+    }
+
+    @Test
+    void hostsHaveNoWiderReading() {
+        assertFalse(host("example.com").matchesIgnoringTrailingSlash("example.com/"));
+        assertTrue(host("*.example.com").matchesIgnoringTrailingSlash("api.example.com"));
+    }
 }
