@@ -183,11 +183,33 @@ final class CompiledSshCondition {
 
     private boolean anyPathTouched(ShellCommandFacts c) {
         for (ShellCommandFacts.Argument arg : c.arguments) {
-            if (anyUnder(arg.locations(), paths)) {
+            if (argumentTouches(c, arg, paths)) {
                 return true;
             }
         }
         return anyUnder(c.reads, paths) || anyUnder(c.writes, paths);
+    }
+
+    /**
+     * Deny reading for the files one argument may name: under one of {@code globs}, or, for a
+     * command that reads the directories it names with everything under them, holding a file that is.
+     */
+    private static boolean argumentTouches(ShellCommandFacts c, ShellCommandFacts.Argument arg, PathGlob[] globs) {
+        if (!c.recursive) {
+            return anyUnder(arg.locations(), globs) || anyUnder(arg.mayAlsoName(), globs);
+        }
+        return anyHolding(arg.locations(), globs) || anyHolding(arg.mayAlsoName(), globs);
+    }
+
+    private static boolean anyHolding(List<PathLocation> locations, PathGlob[] globs) {
+        for (PathLocation l : locations) {
+            for (PathGlob g : globs) {
+                if (l.mayHold(g, true)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean anyUnder(List<PathLocation> locations, PathGlob[] globs) {
@@ -229,7 +251,7 @@ final class CompiledSshCondition {
             }
         }
         for (ShellCommandFacts.Argument arg : c.arguments) {
-            if (!argumentConfined(arg)) {
+            if (!argumentConfined(arg, c.recursive)) {
                 return false;
             }
         }
@@ -244,7 +266,8 @@ final class CompiledSshCondition {
         return true;
     }
 
-    private boolean argumentConfined(ShellCommandFacts.Argument arg) {
+    /** Allow reading for one argument; for a command that reads recursively, everything under the paths it names counts. */
+    private boolean argumentConfined(ShellCommandFacts.Argument arg, boolean recursive) {
         ShellWord w = arg.word();
         boolean byArguments = arguments.length > 0;
         boolean byPaths = paths.length > 0;
@@ -253,17 +276,17 @@ final class CompiledSshCondition {
                 if (byArguments && !matchesArgument(w.text(), false)) {
                     return false;
                 }
-                return !byPaths || allWithin(arg.locations(), paths);
+                return !byPaths || allWithin(arg.locations(), paths, recursive);
             }
             case PLAIN -> {
                 if (byArguments) {
                     return matchesArgument(w.text(), false);
                 }
-                return !byPaths || allWithin(arg.locations(), paths);
+                return !byPaths || allWithin(arg.locations(), paths, recursive);
             }
             default -> {
                 if (byPaths) {
-                    return allWithin(arg.locations(), paths);
+                    return allWithin(arg.locations(), paths, recursive);
                 }
                 if (byArguments) {
                     return w.isLiteral() && matchesArgument(w.text(), false);
@@ -274,12 +297,25 @@ final class CompiledSshCondition {
     }
 
     private static boolean allWithin(List<PathLocation> locations, PathGlob[] globs) {
+        return allWithin(locations, globs, false);
+    }
+
+    private static boolean allWithin(List<PathLocation> locations, PathGlob[] globs, boolean wholeTree) {
         for (PathLocation l : locations) {
-            if (!within(l, globs)) {
+            if (!(wholeTree ? wholeTreeWithin(l, globs) : within(l, globs))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean wholeTreeWithin(PathLocation l, PathGlob[] globs) {
+        for (PathGlob g : globs) {
+            if (l.wholeTreeWithin(g)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean within(PathLocation l, PathGlob[] globs) {
@@ -396,7 +432,7 @@ final class CompiledSshCondition {
         for (PathGlob g : paths) {
             PathGlob[] one = {g};
             for (ShellCommandFacts.Argument arg : c.arguments) {
-                if (anyUnder(arg.locations(), one)) {
+                if (argumentTouches(c, arg, one)) {
                     return g;
                 }
             }

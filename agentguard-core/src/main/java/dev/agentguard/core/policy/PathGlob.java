@@ -65,12 +65,29 @@ final class PathGlob {
     }
 
     /**
+     * Whether some path the pattern matches lies in the directory {@code directory} or below it, or
+     * is that directory: the directory read with everything under it may reach a match. With
+     * {@code anyStart}, {@code directory} is the known end of a path under an unknown directory.
+     */
+    boolean mayMatchBelow(List<String> directory, boolean ignoreCase, boolean anyStart) {
+        return match(directory, ignoreCase, anyStart, true);
+    }
+
+    /**
      * Whether the pattern matches all of {@code path}; with {@code anyStart}, whether some tail of
-     * the pattern does (its head then matches the unknown directory). One pass over the pattern,
-     * two rows of {@code path.size() + 1} flags.
+     * the pattern does (its head then matches the unknown directory); with {@code prefix}, whether
+     * some head of the pattern does (its tail then matches what lies below). One pass over the
+     * pattern, two rows of {@code path.size() + 1} flags.
      */
     private boolean match(List<String> path, boolean ignoreCase, boolean anyStart) {
+        return match(path, ignoreCase, anyStart, false);
+    }
+
+    private boolean match(List<String> path, boolean ignoreCase, boolean anyStart, boolean prefix) {
         int n = path.size();
+        if (prefix && n == 0) {
+            return true; // the root, or a directory nobody knows, holds every path
+        }
         boolean[] reach = new boolean[n + 1];
         boolean[] next = new boolean[n + 1];
         reach[0] = true;
@@ -101,6 +118,9 @@ final class PathGlob {
             boolean[] t = reach;
             reach = next;
             next = t;
+            if (prefix && reach[n]) {
+                return true;
+            }
         }
         return reach[n];
     }
@@ -162,6 +182,18 @@ final class PathGlob {
      * towards yes: two wildcard segments are taken to overlap.
      */
     boolean mayOverlap(List<String> glob, boolean ignoreCase) {
+        return overlap(glob, ignoreCase, false);
+    }
+
+    /**
+     * For deny rules: whether some directory the shell glob {@code glob} can expand to may hold,
+     * or be, a path the pattern matches. Errs towards yes.
+     */
+    boolean mayOverlapBelow(List<String> glob, boolean ignoreCase) {
+        return overlap(glob, ignoreCase, true);
+    }
+
+    private boolean overlap(List<String> glob, boolean ignoreCase, boolean prefix) {
         // reach[i][j]: pattern segments before i and glob segments before j can meet. Row by row,
         // keeping two rows: (i, j) is reached from (i-1, j), (i, j-1) and (i-1, j-1).
         int p = segments.length;
@@ -184,6 +216,9 @@ final class PathGlob {
                     r = true;
                 }
                 cur[j] = r;
+            }
+            if (prefix && cur[n]) {
+                return true; // a head of the pattern meets the whole glob; its tail lies below
             }
             boolean[] t = prev;
             prev = cur;

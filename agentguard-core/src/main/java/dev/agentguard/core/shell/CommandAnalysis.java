@@ -71,11 +71,13 @@ final class CommandAnalysis {
 
     /** Wrappers AgentGuard cannot read the options of: the program they run is always unknown. */
     private static final Set<String> UNREADABLE_WRAPPERS = Set.of("nsenter", "unshare", "strace", "ltrace",
-            "valgrind", "firejail", "proot", "setpriv", "systemd-inhibit", "sshpass", "chpst", "bwrap", "schroot");
+            "valgrind", "firejail", "proot", "setpriv", "systemd-inhibit", "sshpass", "chpst", "bwrap", "schroot",
+            "numactl", "prlimit", "setarch", "linux32", "linux64", "faketime", "cgexec", "entr", "rlwrap",
+            "start-stop-daemon", "daemonize", "tini", "dumb-init", "catatonit", "systemd-nspawn", "machinectl");
 
     /** Wrappers that take no options here: the first word after them is the program. */
     private static final Set<String> PLAIN_WRAPPERS = Set.of("fakeroot", "unbuffer", "catchsegv", "torsocks",
-            "proxychains", "proxychains4", "builtin", "nohup");
+            "proxychains", "proxychains4", "builtin", "nohup", "eatmydata");
 
     /**
      * How to find the program a wrapper runs.
@@ -139,7 +141,16 @@ final class CommandAnalysis {
                     Set.of("--pid", "--max"), Set.of(), false)),
             java.util.Map.entry("command", new Wrapper("pvV", "", Set.of(), Set.of(), 0, false, "vV", Set.of(),
                     Set.of(), false)),
-            java.util.Map.entry("exec", wrapper("cl", "a", Set.of(), Set.of())));
+            java.util.Map.entry("exec", wrapper("cl", "a", Set.of(), Set.of())),
+            java.util.Map.entry("ssh-agent", new Wrapper("cDdks", "aEOPt", Set.of(), Set.of(), 0, false, "k", Set.of(),
+                    Set.of(), false)),
+            java.util.Map.entry("chronic", wrapper("ev", "", Set.of(), Set.of())),
+            java.util.Map.entry("ifne", wrapper("n", "", Set.of(), Set.of())),
+            java.util.Map.entry("dbus-run-session", wrapper("", "", Set.of(), Set.of("--config-file"))),
+            java.util.Map.entry("gosu", new Wrapper("", "", Set.of(), Set.of(), 1, false, "", Set.of("--help",
+                    "--version"), Set.of(), false)),
+            java.util.Map.entry("su-exec", new Wrapper("", "", Set.of(), Set.of(), 1, false, "", Set.of(), Set.of(),
+                    false)));
 
     private final ShellParser.Session session;
     private final List<ShellCommand> out = new ArrayList<>();
@@ -261,7 +272,12 @@ final class CommandAnalysis {
                 code(name, b, joined(b.arguments, 0), inner);
                 yield EVAL;
             }
-            case "source", "." -> SOURCE;
+            case "source", "." -> {
+                if (!b.arguments.isEmpty()) {
+                    scriptFromHereDocument(name, b, b.arguments.get(0), inner);
+                }
+                yield SOURCE;
+            }
             case "xargs" -> {
                 xargs(b, inner);
                 yield EACH;
@@ -290,14 +306,21 @@ final class CommandAnalysis {
                 yield WRAPPER;
             }
             case "script" -> {
-                for (int i = 0; i + 1 < b.arguments.size(); i++) {
-                    String t = b.arguments.get(i).text();
-                    if (t.equals("-c") || t.equals("--command")) {
-                        code(name, b, b.arguments.get(i + 1), inner);
-                    }
-                }
+                script(b, inner);
                 yield CODE;
             }
+            case "sg" -> {
+                sg(b, inner);
+                yield CODE;
+            }
+            case "ip" -> ip(b, inner);
+            case "scp", "sftp" -> {
+                String reason = sshClient(name, b, inner);
+                yield name.equals("sftp") ? PROMPT : reason;
+            }
+            case "split" -> split(b, inner);
+            case "sort" -> sort(b, inner);
+            case "docker", "podman", "nerdctl", "kubectl", "oc", "crictl", "ctr" -> container(b);
             case "test", "[" -> {
                 for (ShellWord a : b.arguments) {
                     if (a.isDynamic() || a.text().equals("-v") || a.text().equals("-R")) {
@@ -396,7 +419,10 @@ final class CommandAnalysis {
             return;
         }
         if (i < args.size() && !stdin) {
-            return; // a script file: its code cannot be seen here
+            // A script file: its code cannot be seen here, unless it is a here-document read
+            // through /dev/stdin, /dev/fd/N or /proc/self/fd/N.
+            scriptFromHereDocument(name, b, args.get(i), inner);
+            return;
         }
         for (RedirectionBuilder r : b.redirections) {
             if ((r.kind == Redirection.Kind.HERE_DOCUMENT || r.kind == Redirection.Kind.HERE_STRING)
@@ -404,6 +430,68 @@ final class CommandAnalysis {
                 code(name, b, r.target, inner);
             }
         }
+    }
+
+    /**
+     * A script file that is one of the command's descriptors ({@code bash /dev/stdin <<< 'code'},
+     * {@code source /dev/fd/3 3<<EOF}): the here-documents and here-strings fed to it are code.
+     */
+    private void scriptFromHereDocument(String name, CommandBuilder b, ShellWord script, List<CommandBuilder> inner)
+            throws ShellSyntaxException {
+        if (script.isDynamic()) {
+            return;
+        }
+        int fd = descriptorOf(script.text());
+        if (fd == NOT_A_DESCRIPTOR) {
+            return;
+        }
+        for (RedirectionBuilder r : b.redirections) {
+            if ((r.kind == Redirection.Kind.HERE_DOCUMENT || r.kind == Redirection.Kind.HERE_STRING)
+                    && r.target != null && (fd == ANY_DESCRIPTOR || (fd == 0 ? r.feedsStandardInput() : r.fd == fd))) {
+                code(name, b, r.target, inner);
+            }
+        }
+    }
+
+    private static final int NOT_A_DESCRIPTOR = -1;
+    private static final int ANY_DESCRIPTOR = -2;
+
+    /**
+     * The descriptor a path names: 0 for {@code -}, {@code /dev/stdin}, {@code /dev/fd/0} and
+     * {@code /proc/self/fd/0}; N for {@code /dev/fd/N} and {@code /proc/<pid>/fd/N};
+     * {@link #ANY_DESCRIPTOR} when a {@code ..} may lead to one; else {@link #NOT_A_DESCRIPTOR}.
+     */
+    static int descriptorOf(String path) {
+        if (path.equals("-")) {
+            return 0;
+        }
+        if (!path.startsWith("/")) {
+            return NOT_A_DESCRIPTOR;
+        }
+        List<String> s = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty() && !part.equals(".")) {
+                s.add(part);
+            }
+        }
+        if (s.contains("..")) {
+            return s.contains("fd") || s.contains("stdin") || s.contains("dev") || s.contains("proc")
+                    ? ANY_DESCRIPTOR : NOT_A_DESCRIPTOR;
+        }
+        int n = s.size();
+        if (n == 2 && s.get(0).equals("dev") && s.get(1).equals("stdin")) {
+            return 0;
+        }
+        boolean devFd = n == 3 && s.get(0).equals("dev") && s.get(1).equals("fd");
+        boolean procFd = (n == 4 && s.get(0).equals("proc") && s.get(2).equals("fd"))
+                || (n == 6 && s.get(0).equals("proc") && s.get(2).equals("task") && s.get(4).equals("fd"));
+        if (devFd || procFd) {
+            String number = s.get(n - 1);
+            if (!number.isEmpty() && number.length() < 10 && number.chars().allMatch(Character::isDigit)) {
+                return Integer.parseInt(number);
+            }
+        }
+        return NOT_A_DESCRIPTOR;
     }
 
     /** Parses {@code code} as shell code that {@code name} runs; an unknown code is an unknown program. */
@@ -671,9 +759,9 @@ final class CommandAnalysis {
 
     private void ssh(CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
         List<ShellWord> args = b.arguments;
-        String flags = "46AaCfGgKkMNnqsTtVvXxY";
-        String values = "BbcDEeFIiJLlmOoPpQRSWw";
         int i = 0;
+        boolean destination = false;
+        // ssh reads options before and after the destination; the command starts at the first other word.
         for (; i < args.size(); i++) {
             ShellWord a = args.get(i);
             if (a.isDynamic() && a.text().startsWith("-")) {
@@ -683,27 +771,24 @@ final class CommandAnalysis {
             String t = a.text();
             if (t.equals("--")) {
                 i++;
+                if (!destination) {
+                    i++; // the destination
+                }
                 break;
             }
             if (!t.startsWith("-") || t.equals("-")) {
-                break;
-            }
-            for (int k = 1; k < t.length(); k++) {
-                char ch = t.charAt(k);
-                if (flags.indexOf(ch) >= 0) {
-                    continue;
-                }
-                if (values.indexOf(ch) >= 0) {
-                    if (k == t.length() - 1) {
-                        i++;
-                    }
+                if (destination) {
                     break;
                 }
-                inner.add(unknown("ssh", b));
+                destination = true;
+                continue;
+            }
+            int next = sshClientOptions("ssh", "46AaCfGgKkMNnqsTtVvXxY", "BbcDEeFIiJLlmOoPpQRSWw", b, i, inner);
+            if (next < 0) {
                 return;
             }
+            i = next;
         }
-        i++; // the destination
         if (i < args.size()) {
             code("ssh", b, joined(args, i), inner);
             return;
@@ -715,28 +800,245 @@ final class CommandAnalysis {
         }
     }
 
+    /**
+     * scp and sftp: opaque when an option names a program they run ({@code -S program}, sftp's
+     * {@code -D}), an ssh option that runs one ({@code -o ProxyCommand=…}) or a configuration file
+     * that may ({@code -F}); those programs are commands too. Options may come anywhere before
+     * {@code --}.
+     */
+    private String sshClient(String name, CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
+        List<ShellWord> args = b.arguments;
+        int before = inner.size();
+        boolean maybe = false;
+        String flags = name.equals("scp") ? "346ABCOpqRrsTv" : "46AaCfNpqrv";
+        String values = name.equals("scp") ? "cDFiJloPSX" : "BbcDFiJloPRSX";
+        for (int i = 0; i < args.size(); i++) {
+            ShellWord a = args.get(i);
+            String t = a.text();
+            if (a.isDynamic() && t.startsWith("-")) {
+                inner.add(unknown(name, b)); // an option that may name a program
+                break;
+            }
+            if (a.isDynamic()) {
+                maybe |= !startsLiterally(t); // may be an option, as tar with a word only known when it runs
+                continue;
+            }
+            if (t.equals("--")) {
+                break;
+            }
+            if (!t.startsWith("-") || t.equals("-")) {
+                continue;
+            }
+            int next = sshClientOptions(name, flags, values, b, i, inner);
+            if (next < 0) {
+                break;
+            }
+            i = next;
+        }
+        return inner.size() > before || maybe ? "runs the programs its -S, -o ProxyCommand or -F options name" : null;
+    }
+
+    /** Whether a dynamic word starts with a fixed character other than {@code -}, so it cannot be an option. */
+    private static boolean startsLiterally(String text) {
+        return !text.isEmpty() && (Character.isLetterOrDigit(text.charAt(0)) || text.charAt(0) == '/'
+                || text.charAt(0) == '.' || text.charAt(0) == '_');
+    }
+
+    /**
+     * Reads the option cluster at {@code i} of ssh, scp or sftp; adds what its options run to
+     * {@code inner}. Returns the index of the cluster's last word (its value's, when separate), or
+     * -1 when an option is unknown (its program then is).
+     */
+    private int sshClientOptions(String name, String flags, String values, CommandBuilder b, int i,
+                                 List<CommandBuilder> inner) throws ShellSyntaxException {
+        List<ShellWord> args = b.arguments;
+        String t = args.get(i).text();
+        for (int k = 1; k < t.length(); k++) {
+            char ch = t.charAt(k);
+            if (flags.indexOf(ch) >= 0) {
+                continue;
+            }
+            if (values.indexOf(ch) < 0) {
+                inner.add(unknown(name, b));
+                return -1;
+            }
+            ShellWord value;
+            if (k < t.length() - 1) {
+                value = ShellWord.literal(t.substring(k + 1));
+            } else {
+                i++;
+                value = i < args.size() ? args.get(i) : null;
+            }
+            if (value != null) {
+                sshClientOption(name, ch, value, b, inner);
+            }
+            return i;
+        }
+        return i;
+    }
+
+    /** What one option of ssh, scp or sftp with a value runs. */
+    private void sshClientOption(String name, char option, ShellWord value, CommandBuilder b,
+                                 List<CommandBuilder> inner) throws ShellSyntaxException {
+        switch (option) {
+            case 'o' -> sshConfigOption(name, value, b, inner);
+            case 'F' -> {
+                // A configuration file may name a ProxyCommand; /dev/null and none name nothing.
+                if (value.isDynamic() || !(value.text().equals("/dev/null") || value.text().equals("none"))) {
+                    inner.add(unknown(name, b));
+                }
+            }
+            case 'S', 'D' -> {
+                // scp -S and sftp -S run that program as ssh; sftp -D runs it as the SFTP server.
+                if (!name.equals("ssh") && (option == 'S' || name.equals("sftp"))) {
+                    inner.add(wrapped(name, b, List.of(value, runtime("(arguments)")), b.assignments));
+                }
+            }
+            case 'b' -> {
+                if (name.equals("sftp")) {
+                    inner.add(unknown(name, b)); // a batch file may run local commands (!command)
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** An ssh configuration option given with -o: those that run a local command make it a command of the line. */
+    private void sshConfigOption(String name, ShellWord value, CommandBuilder b, List<CommandBuilder> inner)
+            throws ShellSyntaxException {
+        if (value.isDynamic()) {
+            inner.add(unknown(name, b));
+            return;
+        }
+        String t = value.text().strip();
+        int k = 0;
+        while (k < t.length() && t.charAt(k) != '=' && !Character.isWhitespace(t.charAt(k))) {
+            k++;
+        }
+        String key = t.substring(0, k).toLowerCase(java.util.Locale.ROOT);
+        String rest = t.substring(k).strip();
+        if (rest.startsWith("=")) {
+            rest = rest.substring(1).strip();
+        }
+        switch (key) {
+            case "proxycommand", "localcommand", "knownhostscommand", "remotecommand" -> {
+                if (!rest.isEmpty() && !rest.equalsIgnoreCase("none")) {
+                    code(name, b, ShellWord.literal(rest), inner);
+                }
+            }
+            // Match exec runs a command; Include reads a file that may name one; providers load code.
+            case "match", "include", "pkcs11provider", "securitykeyprovider" -> inner.add(unknown(name, b));
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * su and runuser: the code of {@code -c} (run by the shell {@code -s} names, when given), the
+     * shell {@code -s} names, and runuser's {@code -u user command …}.
+     */
     private void su(String name, CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
         List<ShellWord> args = b.arguments;
-        for (int i = 0; i < args.size(); i++) {
+        boolean runuser = name.equals("runuser");
+        String flags = "flmpP";
+        String values = runuser ? "cgGsuw" : "cgGsw";
+        ShellWord code = null;
+        ShellWord shell = null;
+        boolean user = false;
+        int i = 0;
+        for (; i < args.size(); i++) {
             ShellWord a = args.get(i);
             String t = a.text();
             if (a.isDynamic()) {
                 inner.add(unknown(name, b));
                 return;
             }
-            if ((t.equals("-c") || t.equals("--command") || t.equals("--session-command")) && i + 1 < args.size()) {
-                code(name, b, args.get(i + 1), inner);
-                return;
+            if (t.equals("--")) {
+                i++;
+                break;
             }
-            if (t.startsWith("--command=") || t.startsWith("--session-command=")) {
-                code(name, b, ShellWord.literal(t.substring(t.indexOf('=') + 1)), inner);
-                return;
+            if (!t.startsWith("-") || t.equals("-")) {
+                if (user && runuser) {
+                    break; // runuser -u user command …
+                }
+                continue; // the user, or the login shell's arguments (-c is read wherever it is)
             }
-            if (t.startsWith("-c") && t.length() > 2) {
-                code(name, b, ShellWord.literal(t.substring(2)), inner);
-                return;
+            if (t.startsWith("--")) {
+                int eq = t.indexOf('=');
+                String opt = eq < 0 ? t : t.substring(0, eq);
+                boolean isCode = abbreviates(opt, "--command") || abbreviates(opt, "--session-command");
+                boolean isShell = abbreviates(opt, "--shell");
+                boolean isUser = runuser && abbreviates(opt, "--user");
+                if (!isCode && !isShell && !isUser && !abbreviates(opt, "--group")
+                        && !abbreviates(opt, "--supp-group") && !abbreviates(opt, "--whitelist-environment")) {
+                    continue; // --login, --fast, --preserve-environment, --pty
+                }
+                ShellWord value = eq >= 0 ? ShellWord.literal(t.substring(eq + 1))
+                        : (i + 1 < args.size() ? args.get(++i) : null);
+                if (value != null && value.isDynamic()) {
+                    inner.add(unknown(name, b));
+                    return;
+                }
+                if (isCode) {
+                    code = value;
+                } else if (isShell) {
+                    shell = value;
+                } else if (isUser) {
+                    user = true;
+                }
+                continue;
+            }
+            for (int k = 1; k < t.length(); k++) {
+                char ch = t.charAt(k);
+                if (flags.indexOf(ch) >= 0) {
+                    continue;
+                }
+                if (values.indexOf(ch) < 0) {
+                    inner.add(unknown(name, b));
+                    return;
+                }
+                ShellWord value = k < t.length() - 1 ? ShellWord.literal(t.substring(k + 1))
+                        : (i + 1 < args.size() ? args.get(++i) : null);
+                if (value != null && value.isDynamic()) {
+                    inner.add(unknown(name, b));
+                    return;
+                }
+                if (ch == 'c') {
+                    code = value;
+                } else if (ch == 's') {
+                    shell = value;
+                } else if (ch == 'u') {
+                    user = true;
+                }
+                break;
             }
         }
+        if (runuser && user && code == null) {
+            if (i < args.size()) {
+                inner.add(wrapped(name, b, args.subList(i, args.size()), b.assignments));
+            }
+            return;
+        }
+        if (shell != null) {
+            // The shell -s names runs, with -c and the code when given: a program like any other.
+            List<ShellWord> argv = new ArrayList<>();
+            argv.add(shell);
+            if (code != null) {
+                argv.add(ShellWord.literal("-c"));
+                argv.add(code);
+            }
+            inner.add(wrapped(name, b, argv, b.assignments));
+            return;
+        }
+        if (code != null) {
+            code(name, b, code, inner);
+        }
+    }
+
+    /** Whether {@code option} is {@code full} or an abbreviation of it, as GNU programs accept ({@code --comm}). */
+    static boolean abbreviates(String option, String full) {
+        return option.length() > 2 && option.startsWith("--") && full.startsWith(option);
     }
 
     private void flock(CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
@@ -808,6 +1110,199 @@ final class CommandAnalysis {
         }
     }
 
+    /** script: the code of {@code -c} (alone, in a cluster, attached or {@code --command=}), or the command after {@code --}. */
+    private void script(CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
+        List<ShellWord> args = b.arguments;
+        for (int i = 0; i < args.size(); i++) {
+            ShellWord a = args.get(i);
+            String t = a.text();
+            if (a.isDynamic()) {
+                if (t.startsWith("-") || !startsLiterally(t)) {
+                    inner.add(unknown("script", b)); // may be -c and its code
+                    return;
+                }
+                continue;
+            }
+            if (t.equals("--")) {
+                if (i + 1 < args.size()) {
+                    inner.add(wrapped("script", b, args.subList(i + 1, args.size()), b.assignments));
+                }
+                return;
+            }
+            if (t.startsWith("--")) {
+                int eq = t.indexOf('=');
+                String opt = eq < 0 ? t : t.substring(0, eq);
+                if (abbreviates(opt, "--command")) {
+                    code("script", b, eq >= 0 ? ShellWord.literal(t.substring(eq + 1))
+                            : (i + 1 < args.size() ? args.get(++i) : null), inner);
+                } else if (eq < 0 && (abbreviates(opt, "--log-io") || abbreviates(opt, "--log-in")
+                        || abbreviates(opt, "--log-out") || abbreviates(opt, "--log-timing")
+                        || abbreviates(opt, "--logging-format") || abbreviates(opt, "--output-limit")
+                        || abbreviates(opt, "--echo"))) {
+                    i++;
+                }
+                continue;
+            }
+            if (!t.startsWith("-") || t.length() < 2) {
+                continue; // the typescript file
+            }
+            for (int k = 1; k < t.length(); k++) {
+                char ch = t.charAt(k);
+                if (ch == 'c') {
+                    code("script", b, k < t.length() - 1 ? ShellWord.literal(t.substring(k + 1))
+                            : (i + 1 < args.size() ? args.get(++i) : null), inner);
+                    break;
+                }
+                if ("BEIOTmo".indexOf(ch) >= 0) {
+                    if (k == t.length() - 1) {
+                        i++;
+                    }
+                    break;
+                }
+                if (ch == 't') {
+                    break; // -t[FILE]: a value only when attached
+                }
+            }
+        }
+    }
+
+    /** sg [-] group [-c] command: the command is shell code. */
+    private void sg(CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
+        List<ShellWord> args = b.arguments;
+        int i = 0;
+        if (i < args.size() && args.get(i).isLiteral() && args.get(i).text().equals("-")) {
+            i++;
+        }
+        i++; // the group
+        if (i < args.size() && args.get(i).isLiteral() && args.get(i).text().equals("-c")) {
+            i++;
+        }
+        if (i < args.size()) {
+            code("sg", b, joined(args, i), inner);
+        }
+    }
+
+    /**
+     * ip netns exec NAME, ip -all netns exec and ip vrf exec NAME run a command; ip -batch reads ip
+     * commands, exec among them, from a file. ip takes any prefix of its words ({@code ip net e}).
+     */
+    private static String ip(CommandBuilder b, List<CommandBuilder> inner) {
+        List<ShellWord> args = b.arguments;
+        boolean all = false;
+        int i = 0;
+        for (; i < args.size(); i++) {
+            ShellWord a = args.get(i);
+            String t = a.text();
+            if (a.isDynamic()) {
+                inner.add(unknown("ip", b));
+                return WRAPPER;
+            }
+            String o = t.startsWith("--") ? t.substring(1) : t; // ip reads --json as -json
+            if (!o.startsWith("-") || o.length() < 2) {
+                break;
+            }
+            if ("-batch".startsWith(o)) {
+                inner.add(unknown("ip", b));
+                return WRAPPER;
+            }
+            if ("-all".startsWith(o)) {
+                all = true;
+            } else if ("-loops".startsWith(o) || "-family".startsWith(o) || "-netns".startsWith(o)
+                    || (o.length() >= 3 && "-rcvbuf".startsWith(o))) {
+                i++; // the option's value
+            }
+        }
+        if (i + 1 >= args.size()) {
+            return null;
+        }
+        ShellWord object = args.get(i);
+        ShellWord verb = args.get(i + 1);
+        if (object.isDynamic() || verb.isDynamic()) {
+            inner.add(unknown("ip", b));
+            return WRAPPER;
+        }
+        boolean netns = !object.text().isEmpty() && "netns".startsWith(object.text());
+        boolean vrf = !object.text().isEmpty() && "vrf".startsWith(object.text());
+        if (!(netns || vrf) || verb.text().isEmpty() || !"exec".startsWith(verb.text())) {
+            return null;
+        }
+        int start = i + 2 + (netns && all ? 0 : 1); // the namespace's or VRF's name, but with -all
+        if (start < args.size()) {
+            inner.add(wrapped("ip", b, args.subList(start, args.size()), b.assignments));
+        }
+        return WRAPPER;
+    }
+
+    /**
+     * The values of a long option ({@code --filter=CMD}, {@code --filter CMD}, or an abbreviation)
+     * before {@code --}, each of which the program uses in turn; a word only known when the line
+     * runs may be the option, with a value nobody knows ({@link #MAYBE}). Empty when the option is
+     * not given.
+     */
+    private static List<ShellWord> longOptionValues(CommandBuilder b, String option) {
+        List<ShellWord> args = b.arguments;
+        List<ShellWord> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            ShellWord a = args.get(i);
+            String t = a.text();
+            if (a.isDynamic()) {
+                out.add(MAYBE);
+                continue;
+            }
+            if (t.equals("--")) {
+                break;
+            }
+            int eq = t.indexOf('=');
+            String opt = eq < 0 ? t : t.substring(0, eq);
+            if (abbreviates(opt, option)) {
+                if (eq >= 0) {
+                    out.add(ShellWord.literal(t.substring(eq + 1)));
+                } else if (i + 1 < args.size()) {
+                    out.add(args.get(++i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A word only known when the line runs, where an option may be: opaque, as tar is with one. */
+    private static final ShellWord MAYBE = runtime("(option)");
+
+    /** split --filter=CMD runs CMD with the shell for each piece. */
+    private String split(CommandBuilder b, List<CommandBuilder> inner) throws ShellSyntaxException {
+        List<ShellWord> filters = longOptionValues(b, "--filter");
+        for (ShellWord filter : filters) {
+            if (filter != MAYBE) {
+                code("split", b, filter, inner);
+            }
+        }
+        return filters.isEmpty() ? null : CODE;
+    }
+
+    /** sort --compress-program=PROG runs PROG to compress its temporary files. */
+    private static String sort(CommandBuilder b, List<CommandBuilder> inner) {
+        List<ShellWord> programs = longOptionValues(b, "--compress-program");
+        for (ShellWord program : programs) {
+            if (program != MAYBE) {
+                inner.add(wrapped("sort", b, List.of(program, runtime("(arguments)")), b.assignments));
+            }
+        }
+        return programs.isEmpty() ? null : WRAPPER;
+    }
+
+    private static final Set<String> CONTAINER_COMMANDS = Set.of("run", "exec", "create", "debug", "attach", "compose",
+            "build");
+
+    /** docker, podman, kubectl …: opaque when they run commands in a container (run, exec, debug, …). */
+    private static String container(CommandBuilder b) {
+        for (ShellWord a : b.arguments) {
+            if (a.isDynamic() || CONTAINER_COMMANDS.contains(a.text())) {
+                return "runs commands in a container";
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- programs with code in their arguments
 
     /** Opaque when an option that runs a program is given, or any argument is only known when the line runs. */
@@ -824,6 +1319,11 @@ final class CommandAnalysis {
             String opt = eq < 0 ? t : t.substring(0, eq);
             if (longOptions.contains(opt)) {
                 return reason;
+            }
+            for (String l : longOptions) {
+                if (abbreviates(opt, l)) {
+                    return reason; // GNU programs take any unambiguous abbreviation: --to-com
+                }
             }
             if (t.startsWith("-") && !t.startsWith("--")) {
                 for (int k = 1; k < t.length(); k++) {

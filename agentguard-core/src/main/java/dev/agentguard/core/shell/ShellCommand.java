@@ -100,6 +100,34 @@ public record ShellCommand(ShellWord program, List<ShellWord> arguments, List<As
         return true;
     }
 
+    /**
+     * The index in {@link #arguments()} of the option after which the program reads relative paths
+     * from a directory the option names ({@code tar -C /etc}, {@code git -C}, {@code make -C},
+     * {@code patch -d}, {@code --directory=}), or -1. The arguments after it are relative to a
+     * directory the policy does not know.
+     */
+    public int directoryOptionAt() {
+        return PathOptions.directoryOptionAt(programName(), arguments);
+    }
+
+    /**
+     * Whether the program reads the directories it names with everything under them: always
+     * ({@code tar}, {@code zip}, {@code rsync}, {@code find}, {@code rg}, {@code mv}) or with a
+     * recursive option ({@code grep -r}, {@code cp -r}, {@code cp -a}, {@code scp -r},
+     * {@code rm -r}, {@code chmod -R}, …).
+     */
+    public boolean readsRecursively() {
+        return PathOptions.readsRecursively(programName(), arguments);
+    }
+
+    /**
+     * Whether the commands this one runs start in another directory: {@code sudo -D},
+     * {@code sudo -i}, {@code env -C}, {@code su -}, {@code find -execdir}, {@code ssh host cmd}.
+     */
+    public boolean runsElsewhere() {
+        return PathOptions.runsElsewhere(programName(), arguments);
+    }
+
     /** The last part of a path: {@code cat} for {@code /usr/bin/cat}; the text itself when it has no {@code /}. */
     static String baseName(String path) {
         String p = path;

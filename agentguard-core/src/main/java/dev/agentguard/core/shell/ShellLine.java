@@ -67,12 +67,14 @@ public record ShellLine(List<ShellCommand> commands) {
 
     /**
      * Whether some command may change the working directory ({@code cd}, {@code pushd},
-     * {@code popd}, or a program only known when the line runs): relative paths in the line are
-     * then relative to a directory the policy does not know.
+     * {@code popd}, or a program only known when the line runs) or runs a command in another one
+     * ({@code sudo -D}, {@code env -C}, {@code su -}, {@code find -execdir}, {@code ssh}; see
+     * {@link ShellCommand#runsElsewhere()}): relative paths in the line are then relative to a
+     * directory the policy does not know.
      */
     public boolean changesDirectory() {
         for (ShellCommand c : commands) {
-            if (c.runsUnknownProgram()) {
+            if (c.runsUnknownProgram() || c.runsElsewhere()) {
                 return true;
             }
             String name = c.programName();

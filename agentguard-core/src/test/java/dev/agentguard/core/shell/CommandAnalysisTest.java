@@ -336,4 +336,176 @@ class CommandAnalysisTest {
             assertEquals("in the code passed to eval: unterminated single quote", error("echo ok; eval \"'\"").problem());
         }
     }
+    @Nested
+    class ProgramsThatRunOthers {
+
+        @Test
+        void ipRunsTheCommandOfNetnsAndVrfExec() {
+            assertEquals(List.of("ip netns exec n rm -rf /x", "rm -rf /x"), commands("ip netns exec n rm -rf /x"));
+            assertEquals(List.of("ip -all netns exec rm x", "rm x"), commands("ip -all netns exec rm x"));
+            assertEquals(List.of("ip -n a -a netns exec rm x", "rm x"), commands("ip -n a -a netns exec rm x"));
+            assertEquals(List.of("ip vrf exec blue rm x", "rm x"), commands("ip vrf exec blue rm x"));
+            assertEquals(List.of("ip net e n rm x", "rm x"), commands("ip net e n rm x"));
+            assertEquals(CommandAnalysis.WRAPPER, only("ip netns exec n ls").opaqueReason());
+            assertTrue(parse("ip -batch cmds").commands().get(1).runsUnknownProgram());
+            assertTrue(parse("ip $obj exec n ls").commands().get(1).runsUnknownProgram());
+            for (String line : List.of("ip addr show", "ip -br -c link", "ip netns list", "ip route get 10.0.0.1",
+                    "ip -j -4 addr")) {
+                assertEquals(1, parse(line).commands().size(), line);
+                assertPlain(line);
+            }
+        }
+
+        @Test
+        void scpAndSftpRunTheProgramsTheirOptionsName() {
+            assertEquals(List.of("scp -S rm a b:", "rm «(arguments)»"), commands("scp -S rm a b:"));
+            assertEquals(List.of("scp -o ProxyCommand=rm -rf /x a b:", "rm -rf /x"),
+                    commands("scp -o 'ProxyCommand=rm -rf /x' a b:"));
+            assertEquals(List.of("scp -oProxyCommand rm x a b:", "rm x"), commands("scp -oProxyCommand\\ rm\\ x a b:"));
+            assertEquals(List.of("sftp -D /bin/rm b:", "/bin/rm «(arguments)»"), commands("sftp -D /bin/rm b:"));
+            assertTrue(parse("scp -F cfg a b:").commands().get(1).runsUnknownProgram());
+            assertTrue(parse("scp -o 'Match exec true' a b:").commands().get(1).runsUnknownProgram());
+            assertTrue(only("scp -S rm a b:").isOpaque());
+            assertEquals(CommandAnalysis.PROMPT, only("sftp host").opaqueReason(), "sftp runs !commands from its prompt");
+            for (String line : List.of("scp -r -P 2222 a b:/tmp", "scp -i key -o StrictHostKeyChecking=no a b:",
+                    "scp -F /dev/null a b:", "scp -o ProxyCommand=none a b:")) {
+                assertEquals(1, parse(line).commands().size(), line);
+                assertPlain(line);
+            }
+        }
+
+        @Test
+        void sshReadsOptionsAfterTheDestinationAndRunsTheCommandsTheyName() {
+            assertEquals(List.of("ssh host -p 22 ls /", "ls /"), commands("ssh host -p 22 ls /"));
+            assertEquals(List.of("ssh host -o ProxyCommand=rm x uptime", "rm x", "uptime"),
+                    commands("ssh host -o 'ProxyCommand=rm x' uptime"));
+            assertEquals(List.of("ssh -o LocalCommand=id host", "id"), commands("ssh -o LocalCommand=id host"));
+            assertEquals(List.of("ssh -- host ls", "ls"), commands("ssh -- host ls"));
+        }
+
+        @Test
+        void splitAndSortRunTheProgramsTheirLongOptionsNameEvenAbbreviated() {
+            assertEquals(List.of("split --filter=gzip > $FILE.gz a", "gzip >«$FILE.gz»"),
+                    commands("split --filter='gzip > $FILE.gz' a"));
+            assertEquals(List.of("split --fil rm x a", "rm x"), commands("split --fil 'rm x' a"));
+            assertEquals(List.of("sort --compress=rm a", "rm «(arguments)»"), commands("sort --compress=rm a"));
+            assertEquals(CommandAnalysis.WRAPPER, only("sort --compress-program=gzip a").opaqueReason());
+            assertTrue(only("sort $opts a").isOpaque());
+            assertPlain("sort -u -k2 a");
+            assertPlain("split -l 1000 a part-");
+            assertTrue(only("tar --to-com=id -xf a.tar").isOpaque());
+        }
+
+        @Test
+        void suAndRunuserRunTheShellTheyAreGivenAndRunuserItsCommand() {
+            assertEquals(List.of("runuser -u root -- rm x", "rm x"), commands("runuser -u root -- rm x"));
+            assertEquals(List.of("runuser -u root rm x", "rm x"), commands("runuser -u root rm x"));
+            assertEquals(List.of("su -s /bin/rm root", "/bin/rm"), commands("su -s /bin/rm root"));
+            assertEquals(List.of("su -s /bin/bash -c id root", "/bin/bash -c id", "id"),
+                    commands("su -s /bin/bash -c id root"));
+            assertEquals(List.of("su -lc id root", "id"), commands("su -lc id root"));
+            assertEquals(List.of("su --comm=id root", "id"), commands("su --comm=id root"));
+            assertEquals(List.of("su - root"), commands("su - root"));
+            assertTrue(parse("su -Z root").commands().get(1).runsUnknownProgram());
+        }
+
+        @Test
+        void sgScriptAndTheirClustersRunShellCode() {
+            assertEquals(List.of("sg root -c id", "id"), commands("sg root -c id"));
+            assertEquals(List.of("sg - root id -u", "id -u"), commands("sg - root 'id -u'"));
+            assertEquals(List.of("script -qc id /dev/null", "id"), commands("script -qc id /dev/null"));
+            assertEquals(List.of("script -cid", "id"), commands("script -cid"));
+            assertEquals(List.of("script --command=id", "id"), commands("script --command=id"));
+            assertEquals(List.of("script -q -T t.log /dev/null -- rm x", "rm x"),
+                    commands("script -q -T t.log /dev/null -- rm x"));
+            assertEquals(List.of("script -E never -c id", "id"), commands("script -E never -c id"));
+            assertTrue(parse("script $opts").commands().get(1).runsUnknownProgram());
+        }
+
+        @Test
+        void aShellOrSourceReadingAHereDocumentThroughADescriptorPathRunsItAsCode() {
+            assertEquals(List.of("bash /dev/stdin <<<id", "id"), commands("bash /dev/stdin <<< id"));
+            assertEquals(List.of("bash /proc/self/fd/0 <<<id", "id"), commands("bash /proc/self/fd/0 <<< id"));
+            assertEquals(List.of("sh /dev/fd/3 3<<<id", "id"), commands("sh /dev/fd/3 3<<< id"));
+            assertEquals(List.of("source /dev/stdin <<<id", "id"), commands("source /dev/stdin <<< id"));
+            assertEquals(List.of(". /dev/fd/0 <<<id", "id"), commands(". /dev/fd/0 <<< id"));
+            assertEquals(List.of("bash /dev/../dev/stdin <<<id", "id"), commands("bash /dev/../dev/stdin <<< id"));
+            // A here-document fed to another descriptor, or a script file, is data.
+            assertEquals(List.of("sh /dev/fd/3 <<<id"), commands("sh /dev/fd/3 <<< id"));
+            assertEquals(List.of("bash script.sh <<<yes"), commands("bash script.sh <<< yes"));
+            assertEquals(0, CommandAnalysis.descriptorOf("/dev/stdin"));
+            assertEquals(4, CommandAnalysis.descriptorOf("/proc/self/task/7/fd/4"));
+            assertEquals(-1, CommandAnalysis.descriptorOf("/dev/stdout/x"));
+        }
+
+        @Test
+        void moreWrappersAreUnwrapped() {
+            assertEquals(List.of("ssh-agent -t 60 rm x", "rm x"), commands("ssh-agent -t 60 rm x"));
+            assertEquals(1, parse("ssh-agent -s").commands().size());
+            assertEquals(List.of("gosu app rm x", "rm x"), commands("gosu app rm x"));
+            assertEquals(List.of("chronic -e rm x", "rm x"), commands("chronic -e rm x"));
+            assertEquals(List.of("eatmydata rm x", "rm x"), commands("eatmydata rm x"));
+            assertEquals(List.of("ifne -n rm x", "rm x"), commands("ifne -n rm x"));
+            for (String line : List.of("numactl -N 0 ls", "prlimit --nofile=1 ls", "setarch x86_64 ls", "rlwrap ls",
+                    "faketime '2020-01-01' ls", "cgexec -g cpu:x ls", "entr ls")) {
+                List<ShellCommand> cs = parse(line).commands();
+                assertTrue(cs.get(cs.size() - 1).runsUnknownProgram(), line);
+            }
+        }
+
+        @Test
+        void containerToolsAreOpaqueWhenTheyRunCommands() {
+            for (String line : List.of("docker exec app ls", "docker run --rm alpine ls", "kubectl exec p -- ls",
+                    "podman run x", "docker compose up", "kubectl debug node/x")) {
+                assertTrue(only(line).isOpaque(), line);
+            }
+            for (String line : List.of("docker ps", "kubectl get pods", "docker logs app")) {
+                assertPlain(line);
+            }
+        }
+    }
+
+    @Nested
+    class PathsTheProgramReads {
+
+        @Test
+        void directoryOptionsAreFoundInEveryForm() {
+            assertEquals(2, only("tar -cf - -C /etc shadow").directoryOptionAt());
+            assertEquals(0, only("tar cfC - /etc shadow").directoryOptionAt());
+            assertEquals(0, only("tar --directory=/etc -cf - shadow").directoryOptionAt());
+            assertEquals(0, only("tar --dir /etc -cf - shadow").directoryOptionAt());
+            assertEquals(1, only("tar -cf $x shadow").directoryOptionAt(), "a word only known when it runs may be -C");
+            assertEquals(0, only("git -C /etc log").directoryOptionAt());
+            assertEquals(0, only("make -C /srv/app").directoryOptionAt());
+            assertEquals(1, only("patch -p1 -d /etc").directoryOptionAt());
+            assertEquals(-1, only("tar -czf x.tgz /var/log/app").directoryOptionAt());
+            assertEquals(-1, only("cat -C x").directoryOptionAt());
+        }
+
+        @Test
+        void recursiveReadingIsKnownByProgramAndOption() {
+            for (String line : List.of("grep -r x /etc", "grep -Rl x /etc", "grep --recursive x /etc", "tar -cf - /etc",
+                    "cp -a /etc /tmp", "scp -r /etc h:", "rm -rf /x", "chmod -R 700 /x", "find /", "rg x", "zip -r - x",
+                    "rsync -av a b", "mv a b")) {
+                assertTrue(only(line).readsRecursively(), line);
+            }
+            for (String line : List.of("grep x /etc/passwd", "cp /etc/hosts /tmp", "scp a h:", "rm x", "chmod 700 x",
+                    "cat /etc", "ls -R /etc")) {
+                assertFalse(only(line).readsRecursively(), line);
+            }
+        }
+
+        @Test
+        void commandsRunElsewhereMakeTheLinesDirectoryUnknown() {
+            for (String line : List.of("sudo -D /etc cat shadow", "sudo -u root -D /etc cat shadow", "sudo -i ls",
+                    "env -C /etc cat shadow", "env --chdir=/etc cat shadow", "su - root -c ls", "su -l root",
+                    "runuser --login app -c ls", "find . -execdir cat x \\;", "ssh host cat x")) {
+                assertTrue(parse(line).changesDirectory(), line);
+            }
+            for (String line : List.of("sudo grep -i x f", "sudo -u root ls -D", "env -i cat x", "su -c ls root",
+                    "find . -exec cat {} +", "tar -C /etc -cf - x")) {
+                assertFalse(parse(line).changesDirectory(), line);
+            }
+        }
+    }
 }
