@@ -5,6 +5,8 @@
 #   bash benchmarks/run.sh                      # both suites, each with its own settings
 #   bash benchmarks/run.sh journal              # the journal suite only (about 5 minutes)
 #   bash benchmarks/run.sh jdbc                 # the JDBC suite only (about 18 minutes)
+#   bash benchmarks/run.sh ship                 # shipping to a local Kafka broker (about 2 minutes; not in 'all')
+#   SHIP_OPTS='-Devents=100000 -Dappends=100000' bash benchmarks/run.sh ship   # a quick smoke run
 #   bash benchmarks/run.sh ssh                  # the SSH suite only (about 1 minute): raw vs guarded exec
 #   bash benchmarks/run.sh http                 # the HTTP suite only (about 5 minutes): raw vs guarded HttpClient, body masking
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
@@ -34,7 +36,7 @@ journal_regex='^dev\.agentguard\.benchmarks\.Journal'
 journal_opts='-f 1 -wi 3 -w 2s -i 5 -r 3s'
 # The JDBC suite: 1 fork, 6 x 2 s warm-up (the guarded path is a lot of code for the JIT, and
 # its first iterations run several times slower), 5 x 2 s measurement, about 25 s per benchmark,
-# 38 benchmarks (JdbcBenchmark: 4 cases x 2 back ends x 4 libraries; GuardStepsBenchmark: 6).
+# 39 benchmarks (JdbcBenchmark: 4 cases x 2 back ends x 4 libraries; GuardStepsBenchmark: 7).
 jdbc_regex='^dev\.agentguard\.benchmarks\.jdbc\.'
 jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
 # The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session;
@@ -63,6 +65,26 @@ run() {
   echo "results: $results/$name.json"
 }
 
+# The shipping suite: a harness, not JMH (every measurement needs a real Kafka broker in a JVM of
+# its own), built from the agentguard-ship test classes: backlog throughput at least once and
+# exactly once, and the agent's append latency with and without a shipper in its JVM.
+run_ship() {
+  local name=$1 cpfile
+  cpfile=$(mktemp)
+  (cd "$root" && mvn -B -q -pl agentguard-ship -am install -DskipTests \
+    && mvn -B -q -o -pl agentguard-ship dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile")
+  local flags='--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED'
+  # shellcheck disable=SC2206 # word splitting of the options is intended
+  local cmd=(java $flags ${SHIP_OPTS:-} -Dchronicle.disk.monitor.disable=true
+    -cp "$root/agentguard-ship/target/test-classes:$root/agentguard-ship/target/classes:$(cat "$cpfile")"
+    dev.agentguard.ship.bench.ShippingBenchmark "$results/$name.json")
+  rm -f "$cpfile"
+  echo "command: java … dev.agentguard.ship.bench.ShippingBenchmark ${SHIP_OPTS:-}"
+  echo "log:     $results/$name.txt"
+  "${cmd[@]}" 2>&1 | tee "$results/$name.txt"
+  echo "results: $results/$name.json"
+}
+
 suite=${1:-all}
 if [[ $# -gt 0 ]]; then
   shift
@@ -82,6 +104,9 @@ case "$suite" in
     ;;
   jdbc)
     run "${RESULTS_NAME:-jdbc-$stamp}" "$jdbc_opts" "$jdbc_regex" "$@"
+    ;;
+  ship)
+    run_ship "${RESULTS_NAME:-ship-$stamp}"
     ;;
   ssh)
     run "${RESULTS_NAME:-ssh-$stamp}" "$ssh_opts" "$ssh_regex" "$@"

@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                 "A journal is a directory written by an agent's JVM: Chronicle Queue files (*.cq4), "
                         + "metadata.cq4t and checkpoints.log. The tool only reads it."},
         subcommands = {ListCommand.class, ShowCommand.class, TailCommand.class, VerifyCommand.class,
-                ExportCommand.class, ReplayCommand.class, KeysCommand.class, PolicyCommand.class,
+                ExportCommand.class, ShipCommand.class, ReplayCommand.class, KeysCommand.class, PolicyCommand.class,
                 MaskCommand.class, ApprovalsCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
                 "  agentguard show 3f9a0c1b2d4e-42 /srv/journal",
                 "  agentguard verify /srv/journal --public-key checkpoint.pub",
                 "  agentguard --access-journal /srv/access export /srv/journal -o nov.jsonl",
+                "  agentguard ship /srv/journal --kafka kafka-1:9092 --topic agentguard.events",
                 "  agentguard replay ssh-qzvwmbtrxyhdqfekqzvw --journal /srv/journal --speed 4",
                 "  agentguard policy check --policy pci.yaml --agent bot 'DELETE FROM cards'",
                 "  agentguard policy test pci.yaml",

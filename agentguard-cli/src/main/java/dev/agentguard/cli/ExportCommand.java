@@ -2,7 +2,6 @@ package dev.agentguard.cli;
 
 import dev.agentguard.audit.AuditEvent;
 import dev.agentguard.audit.reader.EventFilter;
-import dev.agentguard.audit.reader.JournalReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code agentguard export}: events as JSON lines, for a SIEM or an assessor. */
@@ -25,12 +25,14 @@ import java.util.Map;
                 "Exports the matching events of a journal, oldest first, as JSON lines: one JSON object per event "
                         + "and line, with the field names documented in docs/cli.md (the same as every --json output).",
                 "Writes to standard output, or with -o to a new FILE: the export goes to FILE.partial first and is "
-                        + "renamed to FILE only when complete, and an existing FILE is never overwritten."},
+                        + "renamed to FILE only when complete, and an existing FILE is never overwritten.",
+                "Given several journal directories, merges their events in time order."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard export /srv/journal --format jsonl > events.jsonl",
                 "  agentguard export /srv/journal --from 2026-11-01 --until 2026-11-30 -o november.jsonl",
-                "  agentguard export /srv/journal --decision denied | jq -r .action"})
+                "  agentguard export /srv/journal --decision denied | jq -r .action",
+                "  agentguard export /srv/agents/*/journal --from 2026-11-01 -o fleet-november.jsonl"})
 final class ExportCommand extends ToolCommand {
     /** The export formats; JSON lines is the only one so far. */
     enum Format {
@@ -44,8 +46,9 @@ final class ExportCommand extends ToolCommand {
         }
     }
 
-    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
-    Path journal;
+    @Parameters(arity = "1..*", paramLabel = "JOURNAL_DIR",
+            description = "The journal directory; several are merged in time order.")
+    List<Path> journals;
 
     @Mixin
     FilterOptions filters;
@@ -102,8 +105,8 @@ final class ExportCommand extends ToolCommand {
 
     private long export(EventFilter filter, PrintWriter to) throws Exception {
         EventOutput lines = new EventOutput.JsonLines(to);
-        try (JournalReader reader = JournalReader.open(journal);
-             CheckedEvents events = new CheckedEvents(reader, filter)) {
+        try (MergedEvents events = MergedEvents.open(journals, filter,
+                ((AgentGuardCommand) spec.root().userObject()).accessJournalDirectory())) {
             AuditEvent e;
             while ((e = events.next()) != null) {
                 lines.print(e);
@@ -122,6 +125,6 @@ final class ExportCommand extends ToolCommand {
 
     @Override
     Path resource() {
-        return journal;
+        return journals.get(0);
     }
 }

@@ -28,16 +28,37 @@ import java.util.Map;
                         + "every signed approval decision the journal holds.",
                 "Exit code 0 with a summary when the journal is intact; exit code 1 with one line naming the first "
                         + "bad position (\"FILE entry N\" or \"checkpoints.log line N\") when it was changed, "
-                        + "truncated or damaged, or holds an approval decision whose signature does not hold."},
+                        + "truncated or damaged, or holds an approval decision whose signature does not hold.",
+                "With --kafka and --topic instead of JOURNAL_DIR, verifies the journals shipped to a Kafka topic "
+                        + "('agentguard ship'): every agent's chain and checkpoint signatures, reporting per agent the "
+                        + "events, gaps, duplicates dropped and the first bad record (\"TOPIC-PARTITION@OFFSET\")."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  agentguard verify /srv/journal",
                 "  agentguard verify /srv/journal --public-key /etc/agentguard/checkpoint.pub",
                 "  agentguard verify /srv/journal --approval-key /etc/agentguard/approvals.jwks",
-                "  agentguard verify /mnt/evidence/journal --checkpoints /mnt/siem/checkpoints.log --json"})
+                "  agentguard verify /mnt/evidence/journal --checkpoints /mnt/siem/checkpoints.log --json",
+                "  agentguard verify --kafka kafka-1:9092 --topic agentguard.events --public-key checkpoint.pub"})
 final class VerifyCommand extends ToolCommand {
-    @Parameters(index = "0", paramLabel = "JOURNAL_DIR", description = "The journal directory.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "JOURNAL_DIR",
+            description = "The journal directory (or --kafka and --topic).")
     Path journal;
+
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP",
+            description = "Verify the journals shipped to a Kafka cluster (host:port[,host:port…]) instead of a "
+                    + "directory; needs --topic.")
+    String kafka;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "With --kafka: the events topic.")
+    String topic;
+
+    @Option(names = "--checkpoints-topic", paramLabel = "TOPIC",
+            description = "With --kafka: the compacted checkpoints topic (default: TOPIC.checkpoints).")
+    String checkpointsTopic;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "With --kafka: Kafka client settings (security, SASL, TLS) as a properties file.")
+    Path kafkaConfig;
 
     @Option(names = "--public-key", paramLabel = "FILE",
             description = "The checkpoint public key (checkpoint.pub from 'agentguard keys generate'): every "
@@ -57,6 +78,15 @@ final class VerifyCommand extends ToolCommand {
 
     @Override
     int run() throws Exception {
+        if (kafka != null || topic != null) {
+            return verifyKafka();
+        }
+        if (journal == null) {
+            throw new InputException("give a JOURNAL_DIR to verify, or --kafka BOOTSTRAP --topic TOPIC");
+        }
+        if (checkpointsTopic != null || kafkaConfig != null) {
+            throw new InputException("--checkpoints-topic and --kafka-config go with --kafka");
+        }
         // Open the journal first so that a missing or foreign directory is reported as such,
         // before the verifier looks for checkpoints inside it.
         JournalReader.open(journal).close();
@@ -92,6 +122,17 @@ final class VerifyCommand extends ToolCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private int verifyKafka() throws Exception {
+        if (kafka == null || topic == null) {
+            throw new InputException("--kafka and --topic go together");
+        }
+        if (journal != null || checkpoints != null || approvalKeys != null) {
+            throw new InputException("--kafka verifies a topic: leave out JOURNAL_DIR, --checkpoints and --approval-key");
+        }
+        PublicKey key = publicKey == null ? null : CheckpointSigner.readPublicKey(publicKey);
+        return KafkaVerification.run(kafka, topic, checkpointsTopic, kafkaConfig, key, json(), out());
     }
 
     /** The signed approval decisions, after the chain checked out: a bad or unknown signature is an integrity failure. */
