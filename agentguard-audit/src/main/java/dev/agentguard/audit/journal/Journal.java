@@ -91,6 +91,8 @@ public final class Journal implements AutoCloseable {
     // on the scheduler thread or in close(); checkpointLock orders it.
     private final Object checkpointLock = new Object();
     private final Object sweepLock = new Object();
+    /** The cycle files the last sweep held back for the retention guard; guarded by sweepLock. */
+    private List<String> lastHeldBack = List.of();
     private long checkpointWrittenSequence; // guarded by checkpointLock
     private int checkpointWrittenCycle = Integer.MIN_VALUE; // guarded by checkpointLock
     private volatile JournalException checkpointFailure;
@@ -421,26 +423,41 @@ public final class Journal implements AutoCloseable {
             return List.of();
         }
         int lastDue = due.get(due.size() - 1);
+        // Per due cycle: its first and last sequence, the hash of its last event, its event count.
+        java.util.TreeMap<Integer, long[]> stats = new java.util.TreeMap<>();
+        java.util.Map<Integer, Hash> lastHash = new java.util.HashMap<>();
+        try (EntryCursor cursor = new EntryCursor(queue)) {
+            while (cursor.next() && rc.toCycle(cursor.index()) <= lastDue) {
+                AuditEvent e = decodeOrFail(cursor);
+                int cycle = rc.toCycle(cursor.index());
+                long[] s = stats.computeIfAbsent(cycle, c -> new long[] {e.sequence(), 0, 0});
+                s[1] = e.sequence();
+                s[2]++;
+                lastHash.put(cycle, e.hash());
+            }
+        }
+        List<Integer> deletable = heldBackBy(due, stats);
         long firstSeq = -1;
         long lastSeq = -1;
         Hash anchor = null;
         long events = 0;
-        try (EntryCursor cursor = new EntryCursor(queue)) {
-            while (cursor.next() && rc.toCycle(cursor.index()) <= lastDue) {
-                AuditEvent e = decodeOrFail(cursor);
-                if (firstSeq < 0) {
-                    firstSeq = e.sequence();
-                }
-                lastSeq = e.sequence();
-                anchor = e.hash();
-                events++;
+        for (int cycle : deletable) {
+            long[] s = stats.get(cycle);
+            if (s == null) {
+                continue;
             }
+            if (firstSeq < 0) {
+                firstSeq = s[0];
+            }
+            lastSeq = s[1];
+            anchor = lastHash.get(cycle);
+            events += s[2];
         }
         if (anchor == null) {
             return List.of();
         }
         TreeMap<String, String> fileHashes = new TreeMap<>();
-        for (int cycle : due) {
+        for (int cycle : deletable) {
             String name = ChronicleRuntime.fileName(rc, cycle);
             fileHashes.put(name, sha256Of(directory.resolve(name)));
         }
@@ -453,6 +470,69 @@ public final class Journal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The leading due cycles the retention guard lets go: those whose every event is at or below
+     * what it answers (for example, what a shipper had acknowledged). A guard that fails lets
+     * nothing go. When cycles are held back, and they differ from the last sweep's, a
+     * {@link SystemEvents#RETENTION_HELD_BACK} event says which and why.
+     */
+    private List<Integer> heldBackBy(List<Integer> due, java.util.TreeMap<Integer, long[]> stats)
+            throws JournalException {
+        if (config.retentionGuard == null) {
+            return due;
+        }
+        long deletableThrough;
+        String why = null;
+        try {
+            deletableThrough = config.retentionGuard.getAsLong();
+        } catch (RuntimeException e) {
+            deletableThrough = -1;
+            why = "the retention guard failed (" + e.getClass().getName() + ")";
+        }
+        List<Integer> deletable = new ArrayList<>();
+        for (int cycle : due) {
+            long[] s = stats.get(cycle);
+            if (s != null && s[1] > deletableThrough) {
+                break;
+            }
+            deletable.add(cycle);
+        }
+        List<String> held = new ArrayList<>();
+        long firstHeld = -1;
+        for (int cycle : due.subList(deletable.size(), due.size())) {
+            held.add(ChronicleRuntime.fileName(queue.rollCycle(), cycle));
+            long[] s = stats.get(cycle);
+            if (firstHeld < 0 && s != null) {
+                firstHeld = s[0];
+            }
+        }
+        if (!held.equals(lastHeldBack)) {
+            lastHeldBack = List.copyOf(held);
+            if (!held.isEmpty()) {
+                EventDraft record = systemEvent(SystemEvents.RETENTION_HELD_BACK)
+                        .objects(held)
+                        .count("retention.held-back-files", held.size())
+                        .count("retention.deletable-through", Math.max(-1, deletableThrough))
+                        .count("retention.first-held-seq", firstHeld)
+                        .extension("retention.held-back-by", why != null ? why
+                                : "the retention guard: events after " + deletableThrough + " are not yet released "
+                                + "(for example, not yet acknowledged by a shipper)")
+                        .succeeded();
+                lock.lock();
+                try {
+                    if (!closed) {
+                        appendLocked(record, true);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                LOG.warn("journal {}: retention held back {} ({})", directory, held,
+                        why != null ? why : "not released through sequence " + (firstHeld));
+            }
+        }
+        return deletable;
     }
 
     private List<String> deleteAndRecord(TreeMap<String, String> fileHashes, long events, long firstSeq, long lastSeq,
@@ -699,6 +779,7 @@ public final class Journal implements AutoCloseable {
         private CheckpointSigner signer;
         private Duration retention = Duration.ofDays(365);
         private Duration retentionSweepInterval = Duration.ofHours(1);
+        private java.util.function.LongSupplier retentionGuard;
         private Clock clock = Clock.systemUTC();
         private long minFreeBytes = 64L * 1024 * 1024;
 
@@ -748,6 +829,19 @@ public final class Journal implements AutoCloseable {
                         + "; PCI DSS 10.5.1 asks for 12 months, 3 of them immediately available");
             }
             this.retention = retention;
+            return this;
+        }
+
+        /**
+         * What the retention sweep may delete at most: it deletes a due cycle file only when every
+         * event in it has a sequence at or below what {@code deletableThrough} answers, asked at
+         * every sweep. A shipper passes what it had acknowledged
+         * ({@code RetentionHold.untilShipped(dir, target)}), so a cycle no central store holds yet
+         * is never deleted. A guard that throws lets nothing be deleted. Held-back cycles are
+         * journaled ({@link SystemEvents#RETENTION_HELD_BACK}). Default: no guard.
+         */
+        public Builder retentionGuard(java.util.function.LongSupplier deletableThrough) {
+            this.retentionGuard = Objects.requireNonNull(deletableThrough, "deletableThrough");
             return this;
         }
 

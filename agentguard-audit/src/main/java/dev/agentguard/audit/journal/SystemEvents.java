@@ -17,6 +17,11 @@ public final class SystemEvents {
     public static final String CLOSE = "journal.close";
     /** A retention sweep deleted whole cycle files. */
     public static final String RETENTION_DELETE = "retention.delete";
+    /**
+     * A retention sweep kept due cycle files because the journal's retention guard (for example
+     * a shipper that has not had them acknowledged) did not release them yet.
+     */
+    public static final String RETENTION_HELD_BACK = "retention.held-back";
 
     /** On a retention event: the first sequence number still in the journal. */
     public static final String FIRST_RETAINED = "retention.first-retained-seq";

@@ -78,6 +78,62 @@ class RetentionTest {
     }
 
     @Test
+    void theRetentionGuardHoldsBackCyclesItHasNotReleasedAndSaysSoOnce(@TempDir Path dir) throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        java.util.concurrent.atomic.AtomicLong released = new java.util.concurrent.atomic.AtomicLong(3);
+        try (Journal j = Journal.builder(dir).rollCycle(RollCycle.FIVE_MINUTES).retention(Duration.ofMinutes(10))
+                .clock(clock).retentionGuard(released::get).open()) {
+            for (int cycle = 0; cycle < 4; cycle++) {
+                for (int i = 0; i < 5; i++) {
+                    j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT " + cycle + "." + i));
+                }
+                clock.advance(CYCLE);
+            }
+            List<String> files = cycleFiles(dir);
+            // At T0+20m two cycles are due (events 1 to 6 and 7 to 11), but only 1 to 3 were released.
+            assertEquals(List.of(), j.sweepRetention());
+            assertTrue(cycleFiles(dir).containsAll(files), "nothing deleted");
+            assertEquals(List.of(), j.sweepRetention(), "still held back");
+
+            released.set(11); // the first cycle (1 to 6) and the second (7 to 11) are released
+            assertEquals(files.subList(0, 2), j.sweepRetention());
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            List<AuditEvent> held = r.events(EventFilter.all().phase(Phase.SYSTEM)).stream()
+                    .filter(e -> SystemEvents.RETENTION_HELD_BACK.equals(e.action())).toList();
+            assertEquals(1, held.size(), "journaled when the held-back set changes, not at every sweep: " + held);
+            assertEquals(2, held.get(0).objects().size());
+            assertEquals(3L, held.get(0).count("retention.deletable-through").orElseThrow());
+            assertEquals(1L, held.get(0).count("retention.first-held-seq").orElseThrow());
+        }
+        assertEquals(12, JournalVerifier.forJournal(dir).verify().firstSequence());
+    }
+
+    @Test
+    void aRetentionGuardThatFailsLetsNothingBeDeleted(@TempDir Path dir) throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        try (Journal j = Journal.builder(dir).rollCycle(RollCycle.FIVE_MINUTES).retention(Duration.ofMinutes(10))
+                .clock(clock).retentionGuard(() -> {
+                    throw new IllegalStateException("cursor file unreadable");
+                }).open()) {
+            for (int cycle = 0; cycle < 3; cycle++) {
+                j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT 1"));
+                clock.advance(CYCLE);
+            }
+            clock.advance(Duration.ofDays(1));
+            List<String> files = cycleFiles(dir);
+            assertEquals(List.of(), j.sweepRetention());
+            assertTrue(cycleFiles(dir).containsAll(files), "nothing deleted");
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent held = r.events(EventFilter.all().phase(Phase.SYSTEM)).stream()
+                    .filter(e -> SystemEvents.RETENTION_HELD_BACK.equals(e.action())).findFirst().orElseThrow();
+            assertTrue(held.extensions().get("retention.held-back-by").contains("IllegalStateException"),
+                    held.extensions().toString());
+        }
+    }
+
+    @Test
     void sweepsAgainLaterAndKeepsTheNewestCycleWhateverItsAge(@TempDir Path dir) throws Exception {
         MutableClock clock = new MutableClock(T0);
         try (Journal j = Journal.builder(dir).rollCycle(RollCycle.FIVE_MINUTES).retention(Duration.ofMinutes(10))
