@@ -31,6 +31,9 @@ import java.util.Map;
  */
 final class OutputMasker {
 
+    /** No bytes: shared, since it is only ever read (nothing remains in it). */
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final Masker masker;
     /** Made at the first output: most stderr streams stay empty. */
     private StreamingMasker stream;
@@ -39,7 +42,7 @@ final class OutputMasker {
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    private ByteBuffer undecoded = ByteBuffer.allocate(0);
+    private ByteBuffer undecoded = NOTHING;
     private CharBuffer chars;
     /** The raw text written to the streaming masker and not released yet. */
     private final StringBuilder held = new StringBuilder();
@@ -106,7 +109,10 @@ final class OutputMasker {
 
     /** The end of the stream: everything still held, masked. */
     String finish() {
-        decode(ByteBuffer.allocate(0), true);
+        if (bytesIn == 0 && stream == null) {
+            return ""; // nothing came (most stderr streams): nothing to decode or mask
+        }
+        decode(NOTHING, true);
         if (stream == null) {
             return "";
         }
@@ -179,7 +185,7 @@ final class OutputMasker {
         }
         drainChars();
         // An incomplete UTF-8 sequence (at most 3 bytes) waits for the next chunk.
-        undecoded = src.hasRemaining() ? ByteBuffer.allocate(src.remaining()).put(src).flip() : ByteBuffer.allocate(0);
+        undecoded = src.hasRemaining() ? ByteBuffer.allocate(src.remaining()).put(src).flip() : NOTHING;
     }
 
     private void drainChars() {

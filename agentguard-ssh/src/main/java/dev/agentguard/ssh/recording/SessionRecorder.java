@@ -56,9 +56,11 @@ public final class SessionRecorder implements AutoCloseable {
     private final OutputStream out;
     private final MessageDigest digest;
     private final long startNanos;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private final LineBuffer line = new LineBuffer();
+    /** One generator for every event line: making one per event costs more than writing the line. */
+    private JsonGenerator events;
     private long bytes;
-    private long events;
+    private long eventCount;
     private IOException failure;
     private Recording finished;
 
@@ -162,32 +164,42 @@ public final class SessionRecorder implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         line.reset();
-        try (JsonGenerator g = JSON.createGenerator(line, JsonEncoding.UTF8)) {
-            g.writeStartArray();
+        try {
+            if (events == null) {
+                events = JSON.createGenerator(line, JsonEncoding.UTF8);
+                // Lines end in '\n', written below; no separator between root values.
+                events.setRootValueSeparator(null);
+            }
+            events.writeStartArray();
             // Microseconds are what asciinema writes; more digits only grow the file.
-            g.writeNumber(Math.round(seconds * 1e6) / 1e6);
-            g.writeString(code);
-            g.writeString(text);
-            g.writeEndArray();
-        } catch (IOException e) {
-            failure = e;
+            events.writeNumber(Math.round(seconds * 1e6) / 1e6);
+            events.writeString(code);
+            events.writeString(text);
+            events.writeEndArray();
+            events.flush();
+        } catch (IOException | RuntimeException e) {
+            // A generator left half way through a line is unusable: the recording stops here.
+            failure = e instanceof IOException io ? io : new IOException("the recording could not encode an event", e);
             return;
         }
         line.write('\n');
         try {
             writeLine();
-            events++;
+            eventCount++;
         } catch (IOException e) {
             failure = e;
         }
     }
 
+    /**
+     * Writes the line through to the file at once: one write per event, no fsync. What was
+     * written survives a crash of the JVM (the operating system holds it); the SHA-256 in the
+     * session-end event is what proves the file complete and unchanged.
+     */
     private void writeLine() throws IOException {
-        byte[] b = line.toByteArray();
-        out.write(b);
-        out.flush();
-        digest.update(b);
-        bytes += b.length;
+        out.write(line.bytes(), 0, line.size());
+        digest.update(line.bytes(), 0, line.size());
+        bytes += line.size();
     }
 
     /** The write failure that stopped the recording, or {@code null} while it records. */
@@ -215,6 +227,13 @@ public final class SessionRecorder implements AutoCloseable {
         if (finished != null) {
             return finished;
         }
+        if (events != null) {
+            try {
+                events.close(); // returns its buffers; writes nothing (every line was flushed)
+            } catch (IOException e) {
+                // the line buffer cannot fail
+            }
+        }
         try {
             out.close();
         } catch (IOException e) {
@@ -222,7 +241,7 @@ public final class SessionRecorder implements AutoCloseable {
                 failure = e;
             }
         }
-        finished = new Recording(file, HexFormat.of().formatHex(digest.digest()), bytes, events);
+        finished = new Recording(file, HexFormat.of().formatHex(digest.digest()), bytes, eventCount);
         return finished;
     }
 
@@ -236,6 +255,17 @@ public final class SessionRecorder implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SessionRecorder[" + file + ", " + events + " events]";
+        return "SessionRecorder[" + file + ", " + eventCount + " events]";
+    }
+
+    /** The line being written, whose bytes are handed to the file and the digest without a copy. */
+    private static final class LineBuffer extends ByteArrayOutputStream {
+        LineBuffer() {
+            super(256);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 }
