@@ -52,13 +52,12 @@ final class AgentRequest extends HttpRequest {
         URI uri = Objects.requireNonNull(request.uri(), "request.uri()");
         checkUri(uri, "the request URI");
         String method = Objects.requireNonNull(request.method(), "request.method()");
-        HttpHeaders headers;
-        try {
-            headers = HttpHeaders.of(Objects.requireNonNull(request.headers(), "request.headers()").map(),
-                    (name, value) -> true);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the request's headers are not valid HTTP headers ("
-                    + e.getClass().getSimpleName() + ")");
+        // HttpHeaders is a final, immutable class that validated its names when it was made, so the
+        // agent's headers are kept as they are: read once, they cannot change afterwards.
+        HttpHeaders headers = request.headers();
+        if (headers == null) {
+            throw new IllegalArgumentException("the request's headers are not valid HTTP headers "
+                    + "(NullPointerException)");
         }
         return new AgentRequest(uri, method, headers, request.bodyPublisher().orElse(null),
                 request.timeout().orElse(null), request.version().orElse(null), request.expectContinue());

@@ -11,10 +11,10 @@ import dev.agentguard.http.body.MaskingBodyHandler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -119,7 +119,7 @@ final class Exchange<T> {
                 hop = h.redirect().after(previous);
                 continue;
             }
-            return guarded(response, hop, previous);
+            return guarded(response, hop, previous, h);
         }
     }
 
@@ -247,7 +247,7 @@ final class Exchange<T> {
                             response.version());
                     runHop(h.redirect().after(previous));
                 } else {
-                    result.complete(guarded(response, hop, typed(hop.previous)));
+                    result.complete(guarded(response, hop, typed(hop.previous), h));
                 }
             } catch (Throwable e) {
                 fail(e);
@@ -323,9 +323,15 @@ final class Exchange<T> {
         }
     }
 
-    private GuardedResponse<T> guarded(HttpResponse<T> response, Hop hop, HttpResponse<T> previous) {
+    /**
+     * The agent's response: the headers its body handler was given (computed once, in
+     * {@link HopHandler}), so the headers it reads always match the body it got.
+     */
+    private GuardedResponse<T> guarded(HttpResponse<T> response, Hop hop, HttpResponse<T> previous,
+                                       HopHandler<T> h) {
+        HttpHeaders visible = h.visibleHeaders();
         return new GuardedResponse<>(response.statusCode(), hop.request, previous,
-                MaskingBodyHandler.visibleHeaders(response.headers()), response.body(),
+                visible != null ? visible : MaskingBodyHandler.visibleHeaders(response.headers()), response.body(),
                 response.sslSession().orElse(null), response.version());
     }
 
@@ -373,9 +379,41 @@ final class Exchange<T> {
         return new IOException(c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage()), c);
     }
 
-    /** A W3C traceparent for an exchange whose agent gave none, so that every hop's events share it. */
-    private static String newTraceParent() {
+    /**
+     * A W3C traceparent for an exchange whose agent gave none, so that every hop's events share it.
+     * Letters are placed among the hex digits so that a random id never reads as a card number or
+     * an IBAN, which the journal would mask, breaking the trace.
+     */
+    static String newTraceParent() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return String.format(Locale.ROOT, "00-%016x%016x-%016x-01", r.nextLong() | 1, r.nextLong(), r.nextLong() | 1);
+        char[] c = new char[55];
+        c[0] = '0';
+        c[1] = '0';
+        c[2] = '-';
+        hexWithLetters(r.nextLong(), c, 3);
+        hexWithLetters(r.nextLong(), c, 19);
+        c[35] = '-';
+        hexWithLetters(r.nextLong(), c, 36);
+        c[52] = '-';
+        c[53] = '0';
+        c[54] = '1';
+        return new String(c);
     }
+
+    /**
+     * Writes {@code bits} as 16 lowercase hex digits at {@code at}, the third and the eleventh a
+     * letter (a-f): no run of more than seven digits (a card number needs twelve or more), and an id
+     * can never start as an IBAN does (two letters, then two digits).
+     */
+    static void hexWithLetters(long bits, char[] c, int at) {
+        for (int i = 0; i < 16; i++) {
+            int nibble = (int) (bits >>> (60 - 4 * i)) & 0xf;
+            if (i == 2 || i == 10) {
+                nibble = 10 + nibble % 6;
+            }
+            c[at + i] = HEX[nibble];
+        }
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 }

@@ -2,6 +2,7 @@ package dev.agentguard.http;
 
 import dev.agentguard.http.body.MaskingBodyHandler;
 
+import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -23,6 +24,7 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
     private volatile Hop redirect;
     private volatile boolean bodyStarted;
     private volatile Discarding<T> discarding;
+    private volatile HttpHeaders visibleHeaders;
 
     HopHandler(Exchange<T> exchange, Hop hop, HopOutcome outcome) {
         this.exchange = exchange;
@@ -38,6 +40,14 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
     /** Whether the agent's handler took the body; from then on the body's end journals the outcome. */
     boolean bodyStarted() {
         return bodyStarted;
+    }
+
+    /**
+     * The headers the agent's handler was given (those that match the masked body), or
+     * {@code null} before it was applied.
+     */
+    HttpHeaders visibleHeaders() {
+        return visibleHeaders;
     }
 
     /** Bytes of a dropped redirect body. */
@@ -58,8 +68,13 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
         }
         // The masking handler reports before the agent's subscriber sees the body end, so when the agent has
         // its string or bytes the outcome is journaled; a stream's outcome follows when the agent has read it.
-        HttpResponse.BodySubscriber<T> masked = MaskingBodyHandler.of(exchange.handler(), exchange.gate().masker(),
-                outcome::bodyEnded).apply(info);
+        // The agent's handler is told the headers that match the masked body; they are kept for the response
+        // the agent gets, so they are computed once.
+        HttpResponse.BodyHandler<T> agent = exchange.handler();
+        HttpResponse.BodySubscriber<T> masked = MaskingBodyHandler.<T>of(visible -> {
+            visibleHeaders = visible.headers();
+            return agent.apply(visible);
+        }, exchange.gate().masker(), outcome::bodyEnded).apply(info);
         bodyStarted = true;
         return masked;
     }
