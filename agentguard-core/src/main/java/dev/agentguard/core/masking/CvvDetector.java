@@ -20,6 +20,13 @@ public final class CvvDetector implements Detector {
     /** How far before the number a context word may end. */
     static final int WINDOW = 32;
 
+    /**
+     * How far after the {@code c} of a context word a code may start: the longest context word
+     * (18 chars) plus the window, rounded up. Every context word holds a {@code c} followed by
+     * {@code v}, {@code a}, {@code s}, {@code i} or {@code o}; the masker's pre-scan notes those.
+     */
+    static final int REACH = 64;
+
     /** Context words, lower case; a space matches a space, '_', '-' or nothing. */
     private static final String[] CONTEXT = {
         "cvv2", "cvc2", "cav2", "cvn2", "cvv", "cvc", "cvn", "cvd", "csc", "cid",
@@ -36,6 +43,9 @@ public final class CvvDetector implements Detector {
             String[] grown = current == null ? new String[1] : Arrays.copyOf(current, current.length + 1);
             grown[grown.length - 1] = word;
             CONTEXT_BY_LAST[last] = grown;
+            if (word.length() + WINDOW > REACH) {
+                throw new ExceptionInInitializerError("context word \"" + word + "\" reaches past REACH");
+            }
         }
     }
 
@@ -46,20 +56,30 @@ public final class CvvDetector implements Detector {
 
     @Override
     public void find(CharSequence text, HitSink sink) {
-        int n = text.length();
-        int i = 0;
-        while (i < n) {
+        find(text, 0, text.length(), sink);
+    }
+
+    /**
+     * {@link #find(CharSequence, HitSink)} for the numbers that start in {@code [from, to)},
+     * {@code from} being outside any number or at its first digit: the masker's pre-scan passes
+     * only the stretches after a possible context word. Returns where the scan stopped, at or
+     * after {@code to}.
+     */
+    int find(CharSequence text, int from, int to, HitSink sink) {
+        int i = from;
+        while (i < to) {
             if (Digits.valueAt(text, i) < 0) {
                 i++;
                 continue;
             }
             int end = runEnd(text, i);
-            int digits = Digits.count(text, i, end);
+            int digits = Digits.count(text, i, end, 5); // 5: more than a code has
             if (digits >= 3 && digits <= 4 && standalone(text, i, end) && contextBefore(text, i)) {
                 sink.hit(i, end);
             }
             i = end;
         }
+        return i;
     }
 
     /** End of the digits from {@code i}, invisible characters between them included ("1\u200B23"). */

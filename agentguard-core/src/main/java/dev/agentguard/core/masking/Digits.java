@@ -62,6 +62,18 @@ final class Digits {
         return count;
     }
 
+    /** {@link #count(CharSequence, int, int)}, stopping at {@code limit}: enough to rule a long number out. */
+    static int count(CharSequence s, int from, int to, int limit) {
+        int count = 0;
+        for (int i = from; i < to && count < limit; ) {
+            if (valueAt(s, i) >= 0) {
+                count++;
+            }
+            i += widthAt(s, i);
+        }
+        return count;
+    }
+
     /**
      * Whether {@code c} may sit between two digit groups of one number: a space or a dash,
      * including their Unicode look-alikes (no-break and thin spaces, hyphens, minus, full-width).

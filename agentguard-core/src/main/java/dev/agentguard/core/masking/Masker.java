@@ -162,98 +162,129 @@ public final class Masker {
         int asciiStart = -2;
         int asciiEnd = -2;
         int features = 0;
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            int width;
-            int value;
-            if (c < 0x80) {
-                byte cls = ASCII_CLASS[c];
-                if (cls == 0) {
-                    continue;
-                }
-                if (cls == AT) {
-                    features |= HAS_AT;
-                    continue;
-                }
-                if (cls == SECRET_START) {
-                    if ((features & HAS_SECRET_PREFIX) == 0 && i + 1 < n) {
-                        char next = text.charAt(i + 1);
-                        if (next < 0x80 && SECRET_PAIRS[c << 7 | next]) {
-                            features |= HAS_SECRET_PREFIX;
-                        }
-                    }
-                    continue;
-                }
-                if (cls == CVV_C) {
-                    // Every context word has a c before v, a, s, i (or İ, whose lower case is i) or o.
-                    if ((features & HAS_CVV_CONTEXT) == 0 && i + 1 < n) {
-                        char next = (char) (text.charAt(i + 1) | 0x20);
-                        if (next == 'v' || next == 'a' || next == 's' || next == 'i' || next == 'o'
-                                || text.charAt(i + 1) == '\u0130') {
-                            features |= HAS_CVV_CONTEXT;
-                        }
-                    }
-                    continue;
-                }
-                if (cls == TRACK_SEPARATOR) {
-                    int length = asciiEnd - asciiStart;
-                    if (i == asciiEnd && length >= PanDetector.MIN_DIGITS && length <= PanDetector.MAX_DIGITS) {
-                        features |= HAS_TRACK_SHAPE;
-                    }
-                    continue;
-                }
-                if (i != asciiEnd) {
-                    asciiStart = i;
-                    if (i >= 2 && text.charAt(i - 1) == 'B' && text.charAt(i - 2) == '%') {
-                        features |= HAS_TRACK_SHAPE;
-                    }
-                }
-                asciiEnd = i + 1;
-                if (i == afterDigit && i >= 3 && isAsciiLetter(text.charAt(i - 2)) && isAsciiLetter(text.charAt(i - 3))) {
-                    features |= HAS_IBAN_START;
-                }
-                width = 1;
-                value = c - '0';
-            } else if (c >= '\u0660' && (value = Digits.valueAt(text, i)) >= 0) {
-                width = Digits.widthAt(text, i);
-            } else {
-                continue;
-            }
-            digits++;
-            // Digit groups join across at most MAX_GAP chars (Digits.nextGroup); counting any such
-            // gap as joining over-estimates the run, which only ever runs a detector needlessly.
-            boolean groupStart = i != afterDigit;
-            if (i >= afterDigit && i - afterDigit <= Digits.MAX_GAP) {
-                run++;
-                if (groupStart) {
-                    groups++;
-                }
-            } else {
-                run = 1;
-                groups = 1;
-                brandStart = false;
-            }
-            // A card number starts at the start of a group (PanDetector tries each group's).
-            if (groupStart && CardBrand.FIRST_DIGITS[value]) {
-                brandStart = true;
-            }
-            if (run > longestRun) {
-                longestRun = run;
-            }
-            if (brandStart && run > longestBrandRun) {
-                longestBrandRun = run;
-            }
-            if (groups > mostGroups) {
-                mostGroups = groups;
-            }
-            afterDigit = i + width;
-            i += width - 1;
-        }
-        if (digits == 0 && features == 0 && !customDetectors) {
-            return null;
-        }
+        // Where the PAN and CVV detectors need to look: the runs that may hold a card number, and
+        // the stretches after a possible context word. Noted on the first, lazily acquired Hits, so
+        // that a long text is read once here rather than once more by each detector.
         Hits hits = null;
+        int runStart = 0;
+        boolean runMayHoldPan = false;
         try {
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                int width;
+                int value;
+                if (c < 0x80) {
+                    byte cls = ASCII_CLASS[c];
+                    if (cls == 0) {
+                        continue;
+                    }
+                    if (cls == AT) {
+                        features |= HAS_AT;
+                        continue;
+                    }
+                    if (cls == SECRET_START) {
+                        if ((features & HAS_SECRET_PREFIX) == 0 && i + 1 < n) {
+                            char next = text.charAt(i + 1);
+                            if (next < 0x80 && SECRET_PAIRS[c << 7 | next]) {
+                                features |= HAS_SECRET_PREFIX;
+                            }
+                        }
+                        continue;
+                    }
+                    if (cls == CVV_C) {
+                        // Every context word has a c before v, a, s, i (or İ, whose lower case is i) or o.
+                        if (i + 1 < n) {
+                            char next = (char) (text.charAt(i + 1) | 0x20);
+                            if (next == 'v' || next == 'a' || next == 's' || next == 'i' || next == 'o'
+                                    || text.charAt(i + 1) == '\u0130') {
+                                features |= HAS_CVV_CONTEXT;
+                                if (hits == null) {
+                                    hits = Hits.acquire();
+                                }
+                                hits.cvvContextAt(i, Math.min(n, i + CvvDetector.REACH));
+                            }
+                        }
+                        continue;
+                    }
+                    if (cls == TRACK_SEPARATOR) {
+                        int length = asciiEnd - asciiStart;
+                        if (i == asciiEnd && length >= PanDetector.MIN_DIGITS && length <= PanDetector.MAX_DIGITS) {
+                            features |= HAS_TRACK_SHAPE;
+                        }
+                        continue;
+                    }
+                    if (i != asciiEnd) {
+                        asciiStart = i;
+                        if (i >= 2 && text.charAt(i - 1) == 'B' && text.charAt(i - 2) == '%') {
+                            features |= HAS_TRACK_SHAPE;
+                        }
+                    }
+                    asciiEnd = i + 1;
+                    if (i == afterDigit && i >= 3 && isAsciiLetter(text.charAt(i - 2)) && isAsciiLetter(text.charAt(i - 3))) {
+                        features |= HAS_IBAN_START;
+                    }
+                    width = 1;
+                    value = c - '0';
+                } else if (c >= '\u0660' && (value = Digits.valueAt(text, i)) >= 0) {
+                    width = Digits.widthAt(text, i);
+                } else {
+                    continue;
+                }
+                digits++;
+                if (hits != null && hits.cvvStretches > 0) {
+                    hits.cvvDigitAt(i);
+                }
+                // Digit groups join across at most MAX_GAP chars (Digits.nextGroup); counting any such
+                // gap as joining over-estimates the run, which only ever runs a detector needlessly.
+                boolean groupStart = i != afterDigit;
+                if (i >= afterDigit && i - afterDigit <= Digits.MAX_GAP) {
+                    run++;
+                    if (groupStart) {
+                        groups++;
+                    }
+                } else {
+                    if (runMayHoldPan) {
+                        if (hits == null) {
+                            hits = Hits.acquire();
+                        }
+                        hits.panRun(runStart, afterDigit);
+                        runMayHoldPan = false;
+                    }
+                    run = 1;
+                    groups = 1;
+                    brandStart = false;
+                }
+                if (run == 1) {
+                    runStart = i;
+                }
+                // A card number starts at the start of a group (PanDetector tries each group's).
+                if (groupStart && CardBrand.FIRST_DIGITS[value]) {
+                    brandStart = true;
+                }
+                if (run > longestRun) {
+                    longestRun = run;
+                }
+                if (brandStart && run > longestBrandRun) {
+                    longestBrandRun = run;
+                }
+                if (brandStart && run >= PanDetector.MIN_DIGITS) {
+                    runMayHoldPan = true;
+                }
+                if (groups > mostGroups) {
+                    mostGroups = groups;
+                }
+                afterDigit = i + width;
+                i += width - 1;
+            }
+            if (runMayHoldPan) {
+                if (hits == null) {
+                    hits = Hits.acquire();
+                }
+                hits.panRun(runStart, afterDigit);
+            }
+            if (digits == 0 && features == 0 && !customDetectors) {
+                return hits; // null: nothing was noted
+            }
             for (int s = 0; s < slots.length; s++) {
                 Slot slot = slots[s];
                 if (!slot.mayMatch(digits, longestRun, longestBrandRun, mostGroups, features)) {
@@ -261,11 +292,27 @@ public final class Masker {
                 }
                 if (hits == null) {
                     hits = Hits.acquire();
-                    hits.text = text;
                 }
+                hits.text = text;
                 hits.slot = s;
                 hits.detectorName = slot.name;
-                slot.detector.find(text, hits);
+                if (slot.kind == Kind.PAN) {
+                    int scanned = 0;
+                    for (int r = 0; r < hits.panRuns; r++) {
+                        scanned = ((PanDetector) slot.detector).find(text, Math.max(scanned, hits.panFrom[r]),
+                                hits.panTo[r], hits);
+                    }
+                } else if (slot.kind == Kind.CVV) {
+                    int scanned = 0;
+                    for (int r = 0; r < hits.cvvStretches; r++) {
+                        if (hits.cvvFrom[r] >= 0) {
+                            scanned = ((CvvDetector) slot.detector).find(text, Math.max(scanned, hits.cvvFrom[r]),
+                                    hits.cvvTo[r], hits);
+                        }
+                    }
+                } else {
+                    slot.detector.find(text, hits);
+                }
             }
             return hits;
         } catch (RuntimeException | Error e) {
@@ -561,6 +608,19 @@ public final class Masker {
         String detectorName;
         String text;
         boolean inUse;
+        /** The pre-scan's runs of digit groups that may hold a card number: {@code [panFrom, panTo)}. */
+        int[] panFrom = new int[16];
+        int[] panTo = new int[16];
+        int panRuns;
+        /**
+         * The stretches where a verification code may start: from the first to just after the last
+         * digit within {@link CvvDetector#REACH} of a possible context word ({@code cvvFrom} -1 while
+         * none has come); overlapping reaches merge.
+         */
+        int[] cvvFrom = new int[16];
+        int[] cvvTo = new int[16];
+        int[] cvvReach = new int[16];
+        int cvvStretches;
 
         static Hits acquire() {
             Hits hits = HITS.get();
@@ -569,7 +629,49 @@ public final class Masker {
             }
             hits.inUse = true;
             hits.size = 0;
+            hits.panRuns = 0;
+            hits.cvvStretches = 0;
             return hits;
+        }
+
+        void panRun(int from, int to) {
+            if (panRuns == panFrom.length) {
+                panFrom = Arrays.copyOf(panFrom, panRuns * 2);
+                panTo = Arrays.copyOf(panTo, panRuns * 2);
+            }
+            panFrom[panRuns] = from;
+            panTo[panRuns] = to;
+            panRuns++;
+        }
+
+        /** A possible context word's {@code c} at {@code at}: a code may start before {@code reach}. */
+        void cvvContextAt(int at, int reach) {
+            int last = cvvStretches - 1;
+            if (last >= 0 && (at <= cvvReach[last] || cvvFrom[last] < 0)) {
+                // Overlaps the last reach (positions only grow), or replaces one that held no digit.
+                cvvReach[last] = reach;
+                return;
+            }
+            if (cvvStretches == cvvFrom.length) {
+                cvvFrom = Arrays.copyOf(cvvFrom, cvvStretches * 2);
+                cvvTo = Arrays.copyOf(cvvTo, cvvStretches * 2);
+                cvvReach = Arrays.copyOf(cvvReach, cvvStretches * 2);
+            }
+            cvvFrom[cvvStretches] = -1;
+            cvvTo[cvvStretches] = -1;
+            cvvReach[cvvStretches] = reach;
+            cvvStretches++;
+        }
+
+        /** A digit at {@code at}: within the last reach, the stretch to scan covers it. */
+        void cvvDigitAt(int at) {
+            int last = cvvStretches - 1;
+            if (at < cvvReach[last]) {
+                if (cvvFrom[last] < 0) {
+                    cvvFrom[last] = at;
+                }
+                cvvTo[last] = at + 1;
+            }
         }
 
         void release() {
@@ -581,7 +683,18 @@ public final class Masker {
                 ends = new int[16];
                 slots = new int[16];
             }
+            if (panFrom.length > 1024) {
+                panFrom = new int[16];
+                panTo = new int[16];
+            }
+            if (cvvFrom.length > 1024) {
+                cvvFrom = new int[16];
+                cvvTo = new int[16];
+                cvvReach = new int[16];
+            }
             size = 0;
+            panRuns = 0;
+            cvvStretches = 0;
         }
 
         @Override

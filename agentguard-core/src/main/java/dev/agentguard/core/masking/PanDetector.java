@@ -35,9 +35,18 @@ public final class PanDetector implements Detector {
 
     @Override
     public void find(CharSequence text, HitSink sink) {
-        int n = text.length();
-        int i = 0;
-        while (i < n) {
+        find(text, 0, text.length(), sink);
+    }
+
+    /**
+     * {@link #find(CharSequence, HitSink)} for the runs of digit groups that start in
+     * {@code [from, to)}, {@code from} being outside any such run or at its first digit: the
+     * masker's pre-scan passes only the runs that may hold a card number. Returns where the scan
+     * stopped, at or after {@code to}.
+     */
+    int find(CharSequence text, int from, int to, HitSink sink) {
+        int i = from;
+        while (i < to) {
             if (Digits.valueAt(text, i) < 0) {
                 i++;
                 continue;
@@ -60,6 +69,7 @@ public final class PanDetector implements Detector {
                 group = next;
             }
         }
+        return i;
     }
 
     /**

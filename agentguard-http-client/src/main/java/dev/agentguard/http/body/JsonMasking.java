@@ -892,6 +892,18 @@ final class JsonMasking implements CharProcessor {
                         out.appendJsonEscaped(chars, i, i + n, asciiOnly);
                         break;
                     case NUMBER_SPAN:
+                        if (pos == starts[head] && pos + n == ends[head]) {
+                            // The usual case: the whole number at once, unmasked; no copy to gather it.
+                            if (extras[head] != null) {
+                                out.append(extras[head]);
+                            } else {
+                                out.append(chars, i, i + n);
+                            }
+                            i += n;
+                            pos += n;
+                            dropHead();
+                            continue;
+                        }
                         numberView.append(chars, i, n);
                         break;
                     default:
@@ -976,6 +988,10 @@ final class JsonMasking implements CharProcessor {
                 numberView.setLength(0);
                 numberMasked = false;
             }
+            dropHead();
+        }
+
+        private void dropHead() {
             extras[head] = null;
             head++;
             if (head == tail) {
