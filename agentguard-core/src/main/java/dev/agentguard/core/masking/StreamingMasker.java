@@ -59,7 +59,8 @@ public final class StreamingMasker {
     }
 
     private final Masker masker;
-    private char[] buf = new char[LOOK_BEHIND + WINDOW + HOLD];
+    /** Starts small: most streams (a short response, a command's stderr) never fill a window. */
+    private char[] buf = new char[256];
     /** {@code buf[0, ctx)} is context (already released), {@code buf[ctx, len)} is pending. */
     private int ctx;
     private int len;
@@ -204,10 +205,11 @@ public final class StreamingMasker {
         if (len < buf.length) {
             return;
         }
-        // Only a stalled window (one long hit pending) fills the buffer; the forced release at
-        // MAX_PENDING keeps this bounded.
+        // The buffer grows to a window and its context as text arrives; beyond that only a stalled
+        // window (one long hit pending) fills it, and the forced release at MAX_PENDING keeps
+        // this bounded.
         int max = ANCHOR + MAX_PENDING + WINDOW;
-        buf = Arrays.copyOf(buf, Math.min(max, buf.length * 2));
+        buf = Arrays.copyOf(buf, Math.min(max, Math.max(256, buf.length * 2)));
     }
 
     private void collect(int start, int end, int slot, boolean merged) {

@@ -6,7 +6,8 @@ import java.util.Arrays;
 final class CharSink {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    char[] chars = new char[32 * 1024];
+    /** Starts small for short bodies; grows with what one window releases. */
+    char[] chars = new char[256];
     int length;
 
     private void ensure(int more) {
