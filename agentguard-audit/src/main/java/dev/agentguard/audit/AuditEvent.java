@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One journaled event; the same type for every channel (format version {@value #FORMAT_VERSION}).
@@ -78,6 +79,12 @@ public record AuditEvent(
     /** The event format this version writes. */
     public static final int FORMAT_VERSION = 1;
 
+    /**
+     * The extension by which an OUTCOME event names its INTENT event: the intent's sequence
+     * number, in decimal.
+     */
+    public static final String INTENT_SEQUENCE = "intent-seq";
+
     /** Validates the mandatory fields and copies the collections. */
     public AuditEvent {
         Objects.requireNonNull(eventId, "eventId");
@@ -102,5 +109,42 @@ public record AuditEvent(
     /** The decision, or empty when the event records no decision. */
     public Optional<Decision> decisionIfAny() {
         return Optional.ofNullable(decision);
+    }
+
+    /** The sequence number of the intent event this event names ({@value #INTENT_SEQUENCE}), if any. */
+    public OptionalLong intentSequence() {
+        String seq = extensions.get(INTENT_SEQUENCE);
+        if (seq == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(seq));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * This event with the fields an outcome shares with its intent event — the person acted
+     * for, trace, resource, action, objects, rule and approval — taken from {@code intent} where
+     * this event has none. An OUTCOME event is journaled without them (its {@value #INTENT_SEQUENCE}
+     * names the intent that holds them); readers show it whole. Identity, hashes and every field
+     * it has stay as they are.
+     */
+    public AuditEvent withSharedFieldsOf(AuditEvent intent) {
+        Objects.requireNonNull(intent, "intent");
+        return new AuditEvent(formatVersion, eventId, sequence, timestamp, phase, agentId,
+                onBehalfOf != null ? onBehalfOf : intent.onBehalfOf(),
+                sessionId,
+                traceId != null ? traceId : intent.traceId(),
+                intent(),
+                channel,
+                resource != null ? resource : intent.resource(),
+                action != null ? action : intent.action(),
+                objects.isEmpty() ? intent.objects() : objects,
+                decision,
+                ruleId != null ? ruleId : intent.ruleId(),
+                approvalRef != null ? approvalRef : intent.approvalRef(),
+                outcome, error, counts, duration, extensions, previousHash, hash);
     }
 }

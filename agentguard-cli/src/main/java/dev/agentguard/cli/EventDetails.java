@@ -1,6 +1,7 @@
 package dev.agentguard.cli;
 
 import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Phase;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,11 @@ final class EventDetails {
         }
         for (Map.Entry<String, String> x : new TreeMap<>(e.extensions()).entrySet()) {
             add(fields, "extensions." + x.getKey(), x.getValue());
+        }
+        if (e.phase() == Phase.OUTCOME && e.intentSequence().isPresent()) {
+            // An outcome is journaled without what it shares with its intent; the reader shows those fields from it.
+            add(fields, "intentEvent", "#" + e.intentSequence().getAsLong() + " (onBehalfOf, traceId, resource, action, "
+                    + "objects, ruleId and approvalRef are journaled there)");
         }
         add(fields, "previousHash", e.previousHash().toHex());
         add(fields, "hash", e.hash().toHex());

@@ -3,6 +3,11 @@ package dev.agentguard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Channel;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.EventDraft;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.journal.Journal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +28,30 @@ class ShowCommandTest {
         journal = tmp.resolve("journal");
         TestJournals.writeSample(journal);
         events = TestJournals.read(journal);
+    }
+
+    @Test
+    void showsAnOutcomeWithTheFieldsItsIntentHoldsAndSaysWhereTheyAre() throws Exception {
+        Path dir = tmp.resolve("outcome-journal");
+        String outcomeId;
+        try (Journal j = Journal.builder(dir).open()) {
+            long intent = j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("payments-agent").session("s-1")
+                    .resource("ordersDb")
+                    .action("SELECT * FROM orders WHERE id = ?").decision(Decision.ALLOWED, "allow-orders"));
+            long outcome = j.append(EventDraft.of(Phase.OUTCOME, Channel.JDBC).agent("payments-agent").session("s-1")
+                    .decision(Decision.ALLOWED, null).succeeded().count("rows", 1)
+                    .extension(AuditEvent.INTENT_SEQUENCE, intent));
+            outcomeId = j.journalId() + "-" + outcome;
+        }
+        ToolRun run = ToolRun.run("show", outcomeId, dir.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> fields = run.outLines().stream().map(l -> l.replaceFirst(" {2,}", "=")).toList();
+        assertEquals(List.of("resource=ordersDb", "action=SELECT * FROM orders WHERE id = ?", "ruleId=allow-orders",
+                        "intentEvent=#2 (onBehalfOf, traceId, resource, action, objects, ruleId and approvalRef are "
+                                + "journaled there)"),
+                fields.stream().filter(f -> f.startsWith("resource=") || f.startsWith("action=")
+                        || f.startsWith("ruleId=") || f.startsWith("intentEvent=")).toList());
     }
 
     @Test

@@ -41,8 +41,8 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Period;
 import java.time.temporal.TemporalAccessor;
+import java.util.Arrays;
 import java.util.Calendar;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -82,19 +82,24 @@ final class GuardedResultSet implements ResultSet {
 
     private final ResultSet delegate;
     private final Statement owner;
-    private final ResultMasking plan;
-    private final Masker masker;
-    private final int columns;
+    private final ResultMasking.Plan plan;
+    private final ResultMasking.Listener listener;
     private final long limit;
-    /** Values masked per 1-based column, by its rule or the detectors; counted into the outcome when the result set closes. */
-    private final long[] maskedCounts;
+    /**
+     * Values masked per 1-based column, by its rule or the detectors; counted into the outcome when
+     * the result set closes. Lent by the statement's run (so that a statement run again allocates
+     * none), or made at the first masked value.
+     */
+    private long[] maskedCounts;
     /** Counts what the detectors mask in columns without a rule; made at the first detector hit. */
     private MaskTally scanTally;
-    /** Per column, the cursor move at which its value was counted as masked, so a value read twice counts once. */
-    private final long[] countedAt;
-
-    /** Serial of the cursor position; every move changes it. Starts at 1 so an unset countedAt never matches. */
-    private long move = 1;
+    /**
+     * Columns 1 to 63 whose value at the current cursor position was counted as masked, one bit
+     * each, so a value read twice counts once; cleared by every move.
+     */
+    private long countedBits;
+    /** The same for columns from 64 on, 64 columns a word; made when first needed, cleared by every move. */
+    private long[] countedWide;
     private long rowsRead;
     private boolean limitHit;
     /** With a row limit: the logical row the cursor is on, 0 before the first. */
@@ -111,14 +116,30 @@ final class GuardedResultSet implements ResultSet {
      * @param masking  the plan for this result set
      */
     GuardedResultSet(ResultSet delegate, Statement owner, ResultMasking masking) {
+        this(delegate, owner, Objects.requireNonNull(masking, "masking").plan(), masking.rowLimit(),
+                masking.listener(), null);
+    }
+
+    /**
+     * @param delegate  the driver's result set; never handed out
+     * @param owner     the guarded statement that produced it
+     * @param plan      the masking plan for this result set
+     * @param rowLimit  rows the agent may read, 0 for no limit
+     * @param listener  told once when the result set closes
+     * @param counts    an array of {@code plan.columnCount() + 1} zeros to count masked values in,
+     *                  lent by the run; null to make one at the first masked value
+     */
+    GuardedResultSet(ResultSet delegate, Statement owner, ResultMasking.Plan plan, long rowLimit,
+                     ResultMasking.Listener listener, long[] counts) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.owner = owner;
-        this.plan = Objects.requireNonNull(masking, "masking");
-        this.masker = masking.masker();
-        this.columns = masking.columnCount();
-        this.limit = masking.rowLimit();
-        this.countedAt = new long[columns + 1];
-        this.maskedCounts = new long[columns + 1];
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        if (rowLimit < 0) {
+            throw new IllegalArgumentException("rowLimit is " + rowLimit + ", allowed are 0 (no limit) or more rows");
+        }
+        this.limit = rowLimit;
+        this.maskedCounts = counts;
     }
 
     // ---------------------------------------------------------------- cursor
@@ -314,9 +335,17 @@ final class GuardedResultSet implements ResultSet {
         }
     }
 
+    /** A new cursor position: nothing on it was counted yet. */
+    private void moved() {
+        countedBits = 0;
+        if (countedWide != null) {
+            Arrays.fill(countedWide, 0L);
+        }
+    }
+
     /** Records a cursor move of an unlimited result set. */
     private boolean landed(boolean onRow) {
-        move++;
+        moved();
         nullState = ASK_DRIVER;
         if (onRow) {
             rowsRead++;
@@ -344,7 +373,7 @@ final class GuardedResultSet implements ResultSet {
     /** With a row limit: a move to logical row {@code target}, 1 to the limit. */
     private boolean moveTo(long target) throws SQLException {
         boolean onRow = delegate.absolute(toInt(target));
-        move++;
+        moved();
         nullState = ASK_DRIVER;
         if (onRow) {
             position = target;
@@ -359,13 +388,13 @@ final class GuardedResultSet implements ResultSet {
 
     private void toBeforeFirst() throws SQLException {
         delegate.beforeFirst();
-        move++;
+        moved();
         position = 0;
         past = false;
     }
 
     private void toPast() {
-        move++;
+        moved();
         position = 0;
         past = true;
     }
@@ -974,6 +1003,7 @@ final class GuardedResultSet implements ResultSet {
     /** The driver's answer, so labels match as the agent's driver matches them (case, duplicates). */
     @Override
     public int findColumn(String columnLabel) throws SQLException {
+        refuseIfClosed();
         try {
             return delegate.findColumn(columnLabel);
         } catch (SQLException | RuntimeException e) {
@@ -1157,12 +1187,21 @@ final class GuardedResultSet implements ResultSet {
 
     /** Checks the index and that the cursor is on a row the agent may read. */
     private int column(int columnIndex) throws SQLException {
+        refuseIfClosed();
+        int columns = plan.columnCount();
         if (columnIndex < 1 || columnIndex > columns) {
             throw new GuardException("column index " + columnIndex + " is out of range: this result has " + columns
                     + " columns, numbered from 1", "07009");
         }
         onRow();
         return columnIndex;
+    }
+
+    /** Checked here, not left to the driver: a closed result set's counts belong to a run that has ended. */
+    private void refuseIfClosed() throws SQLException {
+        if (closed) {
+            throw new GuardException("the result set is closed: run the statement again for a new one", "24000");
+        }
     }
 
     /** With a row limit the driver may stand on a row past it (looked at to journal the limit): refuse to read it. */
@@ -1187,15 +1226,43 @@ final class GuardedResultSet implements ResultSet {
     }
 
     private void count(int i, ColumnMask mask) {
-        if (countedAt[i] != move) {
-            countedAt[i] = move;
-            maskedCounts[i]++;
+        if (!counted(i)) {
+            markCounted(i);
+            counts()[i]++;
         }
+    }
+
+    /** Whether column {@code i}'s value at the current position was counted already. */
+    private boolean counted(int i) {
+        if (i < 64) {
+            return (countedBits & (1L << i)) != 0;
+        }
+        return countedWide != null && (countedWide[i >>> 6] & (1L << i)) != 0;
+    }
+
+    private void markCounted(int i) {
+        if (i < 64) {
+            countedBits |= 1L << i;
+            return;
+        }
+        if (countedWide == null) {
+            countedWide = new long[(plan.columnCount() >>> 6) + 1];
+        }
+        countedWide[i >>> 6] |= 1L << i;
+    }
+
+    private long[] counts() {
+        long[] c = maskedCounts;
+        if (c == null) {
+            c = maskedCounts = new long[plan.columnCount() + 1];
+        }
+        return c;
     }
 
     /** A text value of a column without a rule, through the detectors; the same instance when nothing matched. */
     private String scan(int i, String text) {
-        if (countedAt[i] == move) {
+        Masker masker = plan.masker();
+        if (counted(i)) {
             return masker.maskText(text, null); // already counted at this row
         }
         MaskTally tally = scanTally;
@@ -1211,8 +1278,8 @@ final class GuardedResultSet implements ResultSet {
         String out = masker.maskText(text, plan.label(i), tally);
         long hits = tally.total() - before;
         if (hits != 0) {
-            countedAt[i] = move;
-            maskedCounts[i] += hits;
+            markCounted(i);
+            counts()[i] += hits;
         }
         return out;
     }
@@ -1556,29 +1623,8 @@ final class GuardedResultSet implements ResultSet {
         } catch (SQLException | RuntimeException e) {
             throw driverError(e, 0);
         } finally {
-            plan.listener().closed(rowsRead, limitHit, maskedCountsByField());
+            listener.closed(rowsRead, limitHit, plan, maskedCounts);
         }
-    }
-
-    /**
-     * Masked values per field, keyed {@code masked.<column label>} in column order; columns that
-     * share a label share a count.
-     */
-    private Map<String, Long> maskedCountsByField() {
-        Map<String, Long> counts = null;
-        for (int i = 1; i <= columns; i++) {
-            long n = maskedCounts[i];
-            if (n == 0) {
-                continue;
-            }
-            if (counts == null) {
-                counts = new LinkedHashMap<>();
-            }
-            String key = plan.countKey(i);
-            Long before = counts.get(key);
-            counts.put(key, before == null ? n : before + n);
-        }
-        return counts == null ? Map.of() : counts;
     }
 
     @Override
@@ -1710,7 +1756,7 @@ final class GuardedResultSet implements ResultSet {
         try {
             onRow();
             delegate.refreshRow();
-            move++;
+            moved();
         } catch (SQLException | RuntimeException e) {
             throw driverError(e, 0);
         }
@@ -1779,7 +1825,7 @@ final class GuardedResultSet implements ResultSet {
     }
 
     private SQLException refusedUpdate(String method, int columnIndex) {
-        if (columnIndex >= 1 && columnIndex <= columns && plan.mask(columnIndex) != null) {
+        if (columnIndex >= 1 && columnIndex <= plan.columnCount() && plan.mask(columnIndex) != null) {
             return new GuardException(method + " refused on column \"" + plan.label(columnIndex) + "\" (index "
                     + columnIndex + "): it is masked by rule \"" + plan.mask(columnIndex).ruleId()
                     + "\", and changing rows through a result set would bypass the policy and the audit journal;"
@@ -2647,9 +2693,9 @@ final class GuardedResultSet implements ResultSet {
      */
     static final class MaskedMetaData implements ResultSetMetaData {
         private final ResultSetMetaData delegate;
-        private final ResultMasking plan;
+        private final ResultMasking.Plan plan;
 
-        MaskedMetaData(ResultSetMetaData delegate, ResultMasking plan) {
+        MaskedMetaData(ResultSetMetaData delegate, ResultMasking.Plan plan) {
             this.delegate = Objects.requireNonNull(delegate, "delegate");
             this.plan = plan;
         }

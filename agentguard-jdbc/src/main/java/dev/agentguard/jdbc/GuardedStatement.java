@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -97,7 +96,11 @@ class GuardedStatement implements Statement {
         ensureOpen();
         endCurrent();
         Permit permit = gate.begin(connection.session(), sql);
-        Execution run = new Execution(permit, sql, gate.errors());
+        // The last run is over (endCurrent above wrote its outcome): reuse it unless a result set of it is still open.
+        Execution run = last == null ? null : last.reuseFor(permit, sql);
+        if (run == null) {
+            run = new Execution(permit, sql, this);
+        }
         current = run;
         last = run;
         try {
@@ -158,10 +161,9 @@ class GuardedStatement implements Statement {
         if (analyzed.action().isMultiStatement()) {
             analyzed = null;
         }
-        ResultMasking masking;
+        ResultMasking.Plan plan;
         try {
-            masking = ResultMasking.withPlan(plan(analyzed, raw.getMetaData()), run.rowLimit(),
-                    (rows, limitHit, masked) -> resultClosed(run, rows, limitHit, masked));
+            plan = plan(analyzed, raw.getMetaData());
         } catch (SQLException | RuntimeException e) {
             // No plan, no result: an unmasked result set is never handed out.
             try {
@@ -171,7 +173,8 @@ class GuardedStatement implements Statement {
             }
             throw failed(run, e);
         }
-        GuardedResultSet result = new GuardedResultSet(raw, this, masking);
+        GuardedResultSet result = new GuardedResultSet(raw, this, plan, run.rowLimit(), run,
+                run.resultOpened(plan.columnCount()));
         currentResult = result;
         currentRaw = raw;
         return result;
@@ -194,11 +197,8 @@ class GuardedStatement implements Statement {
         return plan;
     }
 
-    private void resultClosed(Execution run, long rows, boolean limitHit, Map<String, Long> masked) {
-        if (run.finished()) {
-            return;
-        }
-        run.resultClosed(rows, limitHit, masked);
+    /** A result set of {@code run} closed (its counts are in the run): a single-result run is finished by it. */
+    final void resultClosed(Execution run) {
         if (run.sql().singleResult()) {
             try {
                 finish(run);
@@ -478,7 +478,7 @@ class GuardedStatement implements Statement {
         List<Execution> runs = new ArrayList<>(batch.size());
         try {
             for (CheckedSql sql : batch) {
-                runs.add(new Execution(gate.begin(connection.session(), sql), sql, gate.errors()));
+                runs.add(new Execution(gate.begin(connection.session(), sql), sql, this));
             }
         } catch (SQLException refused) {
             for (Execution run : runs) {

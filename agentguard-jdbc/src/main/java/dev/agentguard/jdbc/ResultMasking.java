@@ -52,9 +52,27 @@ final class ResultMasking {
          * @param maskedCounts masked values per field, keyed {@code masked.<column label or detector>}
          */
         void closed(long rowsRead, boolean rowLimitHit, Map<String, Long> maskedCounts);
+
+        /**
+         * The same news without a map: masked values per 1-based column of {@code plan} (slot 0
+         * unused) in an array the result set no longer changes, or null when nothing was masked. A
+         * listener that keeps the array saves the map; by default the map is built.
+         */
+        default void closed(long rowsRead, boolean rowLimitHit, Plan plan, long[] maskedPerColumn) {
+            closed(rowsRead, rowLimitHit, plan.countsByField(maskedPerColumn));
+        }
     }
 
-    private static final Listener NO_LISTENER = (rows, limitHit, counts) -> { };
+    private static final Listener NO_LISTENER = new Listener() {
+        @Override
+        public void closed(long rowsRead, boolean rowLimitHit, Map<String, Long> maskedCounts) {
+        }
+
+        @Override
+        public void closed(long rowsRead, boolean rowLimitHit, Plan plan, long[] maskedPerColumn) {
+        }
+    };
+
 
     private final Plan plan;
     private final long rowLimit;
@@ -84,17 +102,6 @@ final class ResultMasking {
         Objects.requireNonNull(md, "md");
         checkRowLimit(rowLimit);
         return new ResultMasking(Plan.build(masker, sql, md), rowLimit, onClose == null ? NO_LISTENER : onClose);
-    }
-
-    /**
-     * The masking of one result set by a plan built for an earlier one. The caller must have
-     * checked with {@link Plan#describes} that the driver describes this result set's columns
-     * as it described the plan's, and that the plan was built for the same query and masker.
-     */
-    static ResultMasking withPlan(Plan plan, long rowLimit, Listener onClose) {
-        Objects.requireNonNull(plan, "plan");
-        checkRowLimit(rowLimit);
-        return new ResultMasking(plan, rowLimit, onClose == null ? NO_LISTENER : onClose);
     }
 
     private static void checkRowLimit(long rowLimit) {
@@ -276,6 +283,72 @@ final class ResultMasking {
         int columnCount() {
             return masks.length - 1;
         }
+
+        /** The rule for a 1-based column index that the caller has range-checked, or null. */
+        ColumnMask mask(int column) {
+            return masks[column];
+        }
+
+        /** The lower-case label of a 1-based column index that the caller has range-checked. */
+        String label(int column) {
+            return labels[column];
+        }
+
+        /** The outcome count of a 1-based column index that the caller has range-checked: {@code masked.<label>}. */
+        String countKey(int column) {
+            return countKeys[column];
+        }
+
+        /** Whether a 1-based column index that the caller has range-checked holds JSON. */
+        boolean isJson(int column) {
+            return json[column];
+        }
+
+        /** Whether a 1-based column index that the caller has range-checked is a number that can hold a card number. */
+        boolean isNumeric(int column) {
+            return numeric[column];
+        }
+
+        /** Whether any column of the result has a rule. */
+        boolean hasMaskedColumns() {
+            return anyMasked;
+        }
+
+        /**
+         * Whether a driver message about this result may echo a masked value: a column of the result
+         * has a rule, or the query filters on or computes from a masked column (a row fetched later,
+         * failing on {@code cast(cvv AS int)}, would quote it).
+         */
+        boolean mayEchoMaskedValues() {
+            return anyMasked || queryTouchesMasked;
+        }
+
+        /** Turns driver failures into what the agent may see. */
+        DriverErrors errors() {
+            return errors;
+        }
+
+        /**
+         * Masked values per field, keyed {@code masked.<column label>} in column order, from counts
+         * per 1-based column (null: none); columns that share a label share a count.
+         */
+        Map<String, Long> countsByField(long[] maskedPerColumn) {
+            if (maskedPerColumn == null) {
+                return Map.of();
+            }
+            Map<String, Long> counts = null;
+            for (int i = 1; i < maskedPerColumn.length && i < masks.length; i++) {
+                long n = maskedPerColumn[i];
+                if (n == 0) {
+                    continue;
+                }
+                if (counts == null) {
+                    counts = new java.util.LinkedHashMap<>();
+                }
+                counts.merge(countKeys[i], n, Long::sum);
+            }
+            return counts == null ? Map.of() : counts;
+        }
     }
 
     /**
@@ -382,7 +455,7 @@ final class ResultMasking {
 
     /** The rule for a 1-based column index that the caller has range-checked, or null. */
     ColumnMask mask(int column) {
-        return plan.masks[column];
+        return plan.mask(column);
     }
 
     /** The lower-case label of a 1-based column index that the caller has range-checked. */
@@ -431,6 +504,7 @@ final class ResultMasking {
     Listener listener() {
         return listener;
     }
+
     /**
      * Maps select items to result columns and applies the rules their sources meet. A star
      * expands to a number of columns the parser cannot know, so items before the first star

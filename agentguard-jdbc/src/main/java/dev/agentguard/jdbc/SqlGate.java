@@ -156,7 +156,8 @@ final class SqlGate {
         } catch (RuntimeException e) {
             throw internalError("analysing the SQL", e);
         }
-        return CheckedSql.of(analyzed, new Action(Channel.JDBC, resource, analyzed.redactedSql(), analyzed.action()));
+        return CheckedSql.of(analyzed, guard.prepare(new Action(Channel.JDBC, resource, analyzed.redactedSql(),
+                analyzed.action())));
     }
 
     /**
@@ -168,7 +169,7 @@ final class SqlGate {
         AgentIdentity identity = verifiedIdentity(session, sql);
         Verdict verdict;
         try {
-            verdict = guard.policy().decide(identity, sql.action());
+            verdict = sql.prepared().verdictFor(identity); // kept: the first run decides no more
         } catch (RuntimeException e) {
             verdict = null; // let check() decide and journal; it fails closed on a broken policy
         }
@@ -177,7 +178,7 @@ final class SqlGate {
         }
         Permit permit;
         try {
-            permit = guard.check(session.context(), sql.action());
+            permit = guard.check(session.context(), sql.prepared());
         } catch (ActionRefusedException e) {
             throw refused(e);
         } catch (RuntimeException e) {
@@ -204,7 +205,7 @@ final class SqlGate {
     Permit begin(AgentSession session, CheckedSql sql) throws SQLException {
         verifiedIdentity(session, sql);
         try {
-            return guard.check(session.context(), sql.action());
+            return guard.check(session.context(), sql.prepared());
         } catch (ActionRefusedException e) {
             throw refused(e);
         } catch (RuntimeException e) {

@@ -36,9 +36,24 @@ public final class CheckpointLog implements AutoCloseable {
 
     /** Appends {@code checkpoint} as one line and forces it to disk. */
     public void append(Checkpoint checkpoint) throws IOException {
-        ByteBuffer line = ByteBuffer.wrap((checkpoint.toLine() + "\n").getBytes(StandardCharsets.US_ASCII));
-        while (line.hasRemaining()) {
-            channel.write(line);
+        appendAll(List.of(checkpoint));
+    }
+
+    /**
+     * Appends {@code checkpoints} as one line each, in order, and forces them to disk once: a
+     * journal that fell behind its checkpoints writes them in one go.
+     */
+    public void appendAll(List<Checkpoint> checkpoints) throws IOException {
+        if (checkpoints.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder(checkpoints.size() * 200);
+        for (Checkpoint c : checkpoints) {
+            text.append(c.toLine()).append('\n');
+        }
+        ByteBuffer lines = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
+        while (lines.hasRemaining()) {
+            channel.write(lines);
         }
         channel.force(false);
     }

@@ -50,15 +50,76 @@ public final class EventCodec {
     /**
      * A reusable encoder. Not thread-safe: the journal holds one per writer, under its lock,
      * so that the append path allocates no buffers.
+     *
+     * <p>Most fields of a channel's events repeat from event to event (agent, session, resource,
+     * the redacted statement, the rule), and a channel hands in the very same {@code String}
+     * each time. The encoder remembers the encoding of the last few values of each such field by
+     * the identity of the value (a {@code String} never changes, and neither does the immutable
+     * list of an {@link EventDraft}'s objects), with the safety net's verdict on it, and copies
+     * those bytes instead of scanning and encoding the text again.
      */
     public static final class Encoder {
+        /** Fields whose encoding is remembered, by slot. */
+        private static final int AGENT = 0;
+        private static final int ON_BEHALF_OF = 1;
+        private static final int SESSION = 2;
+        private static final int TRACE = 3;
+        private static final int INTENT = 4;
+        private static final int RESOURCE = 5;
+        private static final int ACTION = 6;
+        private static final int OBJECTS = 7;
+        private static final int RULE = 8;
+        private static final int APPROVAL = 9;
+        private static final int PHASE = 10;
+        private static final int CHANNEL = 11;
+        private static final int DECISION = 12;
+        private static final int OUTCOME = 13;
+        private static final int SLOTS = 14;
+        /** Values remembered per field: a few statements or sessions taking turns still hit. */
+        private static final int WAYS = 4;
+        /** Longer values are encoded each time rather than held on to. */
+        private static final int MAX_REMEMBERED_CHARS = 512;
+
         private byte[] buf = new byte[1024];
         private int len;
         private final PanScrubber scrubber = new PanScrubber();
         private int scrubbed;
 
+        private final Object[] rememberedValue = new Object[SLOTS * WAYS];
+        private final byte[][] rememberedBytes = new byte[SLOTS * WAYS][];
+        private final int[] rememberedLength = new int[SLOTS * WAYS];
+        private final int[] rememberedHits = new int[SLOTS * WAYS];
+        private final int[] nextWay = new int[SLOTS];
+
+        /**
+         * Drafts seen recently, by identity and version: a draft seen again at the same version
+         * has its fields' bytes kept, and a third time they are copied whole.
+         */
+        private static final int DRAFTS = 4;
+        private static final int MAX_REMEMBERED_DRAFT = 4096;
+        private final EventDraft[] draftSeen = new EventDraft[DRAFTS];
+        private final long[] draftVersion = new long[DRAFTS];
+        private final byte[][] draftBytes = new byte[DRAFTS][];
+        private final int[] draftLength = new int[DRAFTS];
+        private final int[] draftHits = new int[DRAFTS];
+        private int nextDraftSlot;
+
+        /** Count and extension names the safety net found clean, by identity, with their length-prefixed encoding (two ways per set). */
+        private static final int NAMES = 64;
+        private final String[] cleanName = new String[NAMES];
+        private final byte[][] cleanNameBytes = new byte[NAMES][];
+
         /** The encoded bytes; valid until the next call to {@link #encode}. */
         public byte[] buffer() {
+            return buf;
+        }
+
+        /**
+         * The encoded bytes, in an array with at least {@code room} bytes free after the encoding
+         * (for the hash the journal stores after it); valid until the next call to {@link #encode}.
+         */
+        public byte[] bufferWithRoom(int room) {
+            ensure(room);
             return buf;
         }
 
@@ -132,69 +193,195 @@ public final class EventCodec {
             longField(FieldNames.SEQUENCE, sequence);
             longField(FieldNames.TIMESTAMP, epochNanos);
             hashField(FieldNames.PREVIOUS, previous);
-            text(FieldNames.PHASE, d.phase().name());
-            scrubbedText(FieldNames.AGENT, d.agentId());
-            scrubbedText(FieldNames.ON_BEHALF_OF, d.onBehalfOf());
-            scrubbedText(FieldNames.SESSION, d.sessionId());
-            scrubbedText(FieldNames.TRACE, d.traceId());
-            scrubbedText(FieldNames.INTENT, d.intent());
-            text(FieldNames.CHANNEL, d.channel().name());
-            scrubbedText(FieldNames.RESOURCE, d.resource());
-            scrubbedText(FieldNames.ACTION, d.action());
-            List<String> objects = d.objects();
-            if (!objects.isEmpty()) {
-                listField(FieldNames.OBJECTS, objects);
+            if (!safetyNet) {
+                draftFields(d);
+                return;
             }
-            if (d.decision() != null) {
-                text(FieldNames.DECISION, d.decision().name());
+            // A draft appended again unchanged (a prepared statement's intent) is copied whole.
+            int slot = draftSlot(d);
+            boolean seenAtThisVersion = slot >= 0 && draftSeen[slot] == d && draftVersion[slot] == d.version();
+            if (seenAtThisVersion && draftBytes[slot] != null) {
+                int n = draftLength[slot];
+                ensure(n);
+                System.arraycopy(draftBytes[slot], 0, buf, len, n);
+                len += n;
+                scrubbed += draftHits[slot];
+                return;
             }
-            scrubbedText(FieldNames.RULE, d.ruleId());
-            scrubbedText(FieldNames.APPROVAL, d.approvalRef());
-            if (d.outcome() != null) {
-                text(FieldNames.OUTCOME, d.outcome().name());
-            }
-            scrubbedText(FieldNames.ERROR, d.error());
-            Map<String, Long> counts = d.counts();
-            Map<String, String> extensions = d.extensions();
-            boolean hasExtensions = !extensions.isEmpty();
-            if (scrub && !counts.isEmpty()) {
-                counts = scrubCounts(counts);
-            }
-            if (hasExtensions && scrub) {
-                // Scrubbed before the counts are written so that their hits are counted too.
-                extensions = scrubExtensions(extensions);
-            }
-            if (!counts.isEmpty() || scrubbed > 0) {
-                mapField(FieldNames.COUNTS, counts, scrubbed);
-            }
-            if (d.duration() != null) {
-                longField(FieldNames.DURATION, saturatedNanos(d.duration()));
-            }
-            if (hasExtensions) {
-                for (Map.Entry<String, String> e : extensions.entrySet()) {
-                    rawText(e.getKey(), e.getValue());
+            int from = len;
+            int hitsBefore = scrubbed;
+            draftFields(d);
+            int n = len - from;
+            if (seenAtThisVersion && n <= MAX_REMEMBERED_DRAFT) {
+                // Seen before at this version: it repeats, so keep its bytes.
+                byte[] bytes = new byte[n];
+                System.arraycopy(buf, from, bytes, 0, n);
+                draftBytes[slot] = bytes;
+                draftLength[slot] = n;
+                draftHits[slot] = scrubbed - hitsBefore;
+            } else {
+                // New, or changed since: note it at this version. A draft that changes between
+                // appends (an outcome filled anew each time) keeps its one slot, so it never
+                // pushes out a draft that repeats.
+                if (slot < 0) {
+                    slot = nextDraftSlot++ & (DRAFTS - 1);
                 }
+                draftSeen[slot] = d;
+                draftVersion[slot] = d.version();
+                draftBytes[slot] = null;
             }
         }
 
-        /**
-         * Extension names and values with card-like numbers masked, each scanned once; the same
-         * map when nothing was masked. Two names that mask alike become one field (the later
-         * value), so the event never holds a duplicate field.
-         */
-        private Map<String, String> scrubExtensions(Map<String, String> extensions) {
-            Map<String, String> result = extensions;
-            for (Map.Entry<String, String> e : extensions.entrySet()) {
-                String name = scrubber.scrub(e.getKey());
-                String value = scrubber.scrub(e.getValue());
-                if (name != e.getKey() || value != e.getValue()) {
-                    if (result == extensions) {
-                        result = new TreeMap<>(extensions);
-                    }
-                    result.remove(e.getKey());
-                    result.put(name, value);
-                    scrubbed += (name != e.getKey() ? 1 : 0) + (value != e.getValue() ? 1 : 0);
+        /** The slot that remembers {@code d} (at whatever version), or -1. */
+        private int draftSlot(EventDraft d) {
+            for (int i = 0; i < DRAFTS; i++) {
+                if (draftSeen[i] == d) {
+                    return i;
                 }
+            }
+            return -1;
+        }
+
+        /** The fields a draft holds, in the canonical order. */
+        private void draftFields(EventDraft d) {
+            constant(PHASE, FieldNames.PHASE, d.phase().name());
+            scrubbedText(AGENT, FieldNames.AGENT, d.agentId());
+            scrubbedText(ON_BEHALF_OF, FieldNames.ON_BEHALF_OF, d.onBehalfOf());
+            scrubbedText(SESSION, FieldNames.SESSION, d.sessionId());
+            scrubbedText(TRACE, FieldNames.TRACE, d.traceId());
+            scrubbedText(INTENT, FieldNames.INTENT, d.intent());
+            constant(CHANNEL, FieldNames.CHANNEL, d.channel().name());
+            scrubbedText(RESOURCE, FieldNames.RESOURCE, d.resource());
+            scrubbedText(ACTION, FieldNames.ACTION, d.action());
+            List<String> objects = d.objects();
+            if (!objects.isEmpty()) {
+                listField(objects);
+            }
+            if (d.decision() != null) {
+                constant(DECISION, FieldNames.DECISION, d.decision().name());
+            }
+            scrubbedText(RULE, FieldNames.RULE, d.ruleId());
+            scrubbedText(APPROVAL, FieldNames.APPROVAL, d.approvalRef());
+            if (d.outcome() != null) {
+                constant(OUTCOME, FieldNames.OUTCOME, d.outcome().name());
+            }
+            if (d.error() != null) {
+                rawText(FieldNames.ERROR, clean(d.error()));
+            }
+            int extensions = d.extensionSize();
+            if (!scrub || (cleanCountNames(d) && cleanExtensions(d))) {
+                // The common case: nothing to mask, every name keeps its place.
+                if (d.countSize() > 0 || scrubbed > 0) {
+                    countsField(d, scrubbed);
+                }
+                durationField(d);
+                for (int i = 0; i < extensions; i++) {
+                    if (d.extensionIsNumber(i)) {
+                        decimalText(d.extensionName(i), d.extensionNumber(i));
+                    } else {
+                        rawText(d.extensionName(i), d.extensionValue(i));
+                    }
+                }
+                return;
+            }
+            // A card-like number in a count name or value, or in an extension: mask, re-sort, merge.
+            Map<String, Long> counts = scrubCounts(d);
+            Map<String, String> scrubbedExtensions = scrubExtensions(d);
+            if (!counts.isEmpty() || scrubbed > 0) {
+                mapField(FieldNames.COUNTS, counts, scrubbed);
+            }
+            durationField(d);
+            for (Map.Entry<String, String> e : scrubbedExtensions.entrySet()) {
+                rawText(e.getKey(), e.getValue());
+            }
+        }
+
+        private void durationField(EventDraft d) {
+            long nanos = d.durationNanos();
+            if (nanos >= 0) {
+                longField(FieldNames.DURATION, nanos);
+            }
+        }
+
+        /** Whether no count name or value needs the safety net; scans without allocating. */
+        private boolean cleanCountNames(EventDraft d) {
+            for (int i = 0; i < d.countSize(); i++) {
+                String name = d.countName(i);
+                if (PanScrubber.looksLikePan(d.countValue(i))) {
+                    return false;
+                }
+                if (cleanNameSlot(name) < 0) {
+                    if (scrubber.scrub(name) != name) {
+                        return false;
+                    }
+                    rememberCleanName(name);
+                }
+            }
+            return true;
+        }
+
+        /** The slot holding {@code name} among the clean names, or -1. */
+        private int cleanNameSlot(String name) {
+            int slot = System.identityHashCode(name) & (NAMES - 2);
+            return cleanName[slot] == name ? slot : cleanName[slot + 1] == name ? slot + 1 : -1;
+        }
+
+        /** Remembers a short count name that needs no masking, with its length-prefixed encoding. */
+        private void rememberCleanName(String name) {
+            if (name.length() > 42) {
+                return;
+            }
+            int from = len;
+            lengthPrefixedUtf8(name);
+            int slot = System.identityHashCode(name) & (NAMES - 2);
+            if (cleanName[slot] != null) {
+                // Two ways: the newer of the pair moves up, the older goes.
+                cleanName[slot + 1] = cleanName[slot];
+                cleanNameBytes[slot + 1] = cleanNameBytes[slot];
+            }
+            cleanNameBytes[slot] = java.util.Arrays.copyOfRange(buf, from, len);
+            cleanName[slot] = name;
+            len = from;
+        }
+
+        /** Whether no extension name or value needs the safety net. */
+        private boolean cleanExtensions(EventDraft d) {
+            for (int i = 0; i < d.extensionSize(); i++) {
+                String name = d.extensionName(i);
+                if (cleanNameSlot(name) < 0) {
+                    if (scrubber.scrub(name) != name) {
+                        return false;
+                    }
+                    rememberCleanName(name);
+                }
+                if (d.extensionIsNumber(i)) {
+                    long v = d.extensionNumber(i);
+                    if (PanScrubber.looksLikePan(v == Long.MIN_VALUE ? 0 : Math.abs(v))) {
+                        return false;
+                    }
+                } else {
+                    String value = d.extensionValue(i);
+                    if (scrubber.scrub(value) != value) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Extension names and values with card-like numbers masked. Two names that mask alike
+         * become one field (the later value), so the event never holds a duplicate field.
+         */
+        private Map<String, String> scrubExtensions(EventDraft d) {
+            Map<String, String> result = new TreeMap<>();
+            for (int i = 0; i < d.extensionSize(); i++) {
+                String key = d.extensionName(i);
+                String value = d.extensionValue(i);
+                String name = scrubber.scrub(key);
+                String shown = scrubber.scrub(value);
+                result.put(name, shown);
+                scrubbed += (name != key ? 1 : 0) + (shown != value ? 1 : 0);
             }
             return result;
         }
@@ -203,34 +390,102 @@ public final class EventCodec {
          * Count names are text like any other, and a count value is a number that could be a
          * card number written as a long: a masked value becomes -1, which no real count is.
          */
-        private Map<String, Long> scrubCounts(Map<String, Long> counts) {
-            Map<String, Long> result = counts;
-            for (Map.Entry<String, Long> e : counts.entrySet()) {
-                String name = scrubber.scrub(e.getKey());
-                long value = e.getValue();
+        private Map<String, Long> scrubCounts(EventDraft d) {
+            Map<String, Long> result = new TreeMap<>();
+            for (int i = 0; i < d.countSize(); i++) {
+                String key = d.countName(i);
+                long value = d.countValue(i);
+                String name = scrubber.scrub(key);
                 boolean panValue = PanScrubber.looksLikePan(value);
-                if (name != e.getKey() || panValue) {
-                    if (result == counts) {
-                        result = new TreeMap<>(counts);
-                    }
-                    result.remove(e.getKey());
-                    result.merge(name, panValue ? -1L : value, (a, b) -> -1L);
-                    scrubbed += (name != e.getKey() ? 1 : 0) + (panValue ? 1 : 0);
-                }
+                result.merge(name, panValue ? -1L : value, (a, b) -> -1L);
+                scrubbed += (name != key ? 1 : 0) + (panValue ? 1 : 0);
             }
             return result;
         }
 
-        private void scrubbedText(String name, String value) {
-            if (value != null) {
-                rawText(name, clean(value));
+        /** A text field whose value the safety net scans, remembered by the value's identity. */
+        private void scrubbedText(int slot, String name, String value) {
+            if (value == null) {
+                return;
             }
+            if (!scrub) {
+                rawText(name, value);
+                return;
+            }
+            if (replay(slot, value)) {
+                return;
+            }
+            int from = len;
+            int hitsBefore = scrubbed;
+            rawText(name, clean(value));
+            remember(slot, value, from, scrubbed - hitsBefore);
+        }
+
+        /** A field holding one of the format's own words (phase, channel, decision, outcome). */
+        private void constant(int slot, String name, String value) {
+            if (replay(slot, value)) {
+                return;
+            }
+            int from = len;
+            rawText(name, value);
+            remember(slot, value, from, 0);
+        }
+
+        /** Copies the remembered encoding of {@code value} in {@code slot}, if there is one. */
+        private boolean replay(int slot, Object value) {
+            int base = slot * WAYS;
+            for (int w = base; w < base + WAYS; w++) {
+                if (rememberedValue[w] == value) {
+                    int n = rememberedLength[w];
+                    ensure(n);
+                    System.arraycopy(rememberedBytes[w], 0, buf, len, n);
+                    len += n;
+                    scrubbed += rememberedHits[w];
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Remembers the bytes written since {@code from} as the encoding of {@code value} in {@code slot}. */
+        private void remember(int slot, Object value, int from, int hits) {
+            if (value instanceof String s && s.length() > MAX_REMEMBERED_CHARS) {
+                return;
+            }
+            int n = len - from;
+            int w = slot * WAYS + (nextWay[slot]++ & (WAYS - 1));
+            byte[] bytes = rememberedBytes[w];
+            if (bytes == null || bytes.length < n) {
+                bytes = rememberedBytes[w] = new byte[Math.max(n, 64)];
+            }
+            System.arraycopy(buf, from, bytes, 0, n);
+            rememberedLength[w] = n;
+            rememberedHits[w] = hits;
+            rememberedValue[w] = value;
         }
 
         private void text(String name, String value) {
             if (value != null) {
                 rawText(name, value);
             }
+        }
+
+        /** A text field holding {@code value} in decimal, written without building a string. */
+        private void decimalText(String name, long value) {
+            header(name, TEXT);
+            ensure(21);
+            int lenAt = len++;
+            int start = len;
+            if (value < 0) {
+                buf[len++] = '-';
+            }
+            int digits = value == Long.MIN_VALUE ? 19 : decimalLength(Math.abs(value));
+            for (int i = len + digits - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + (int) Math.abs(value % 10));
+                value /= 10;
+            }
+            len += digits;
+            buf[lenAt] = (byte) (len - start); // at most 20 bytes: one varint byte
         }
 
         private void rawText(String name, String value) {
@@ -267,15 +522,80 @@ public final class EventCodec {
             return c;
         }
 
-        private void listField(String name, List<String> values) {
-            header(name, LIST);
+        /** The objects, remembered by the identity of the draft's immutable list when every name is short. */
+        private void listField(List<String> values) {
+            boolean rememberable = scrub && values.size() <= 16;
+            if (rememberable && replay(OBJECTS, values)) {
+                return;
+            }
+            int from = len;
+            int hitsBefore = scrubbed;
+            header(FieldNames.OBJECTS, LIST);
             int lenAt = reserveLength(4);
             int start = len;
             varint(values.size());
+            int chars = 0;
             for (int i = 0; i < values.size(); i++) {
-                lengthPrefixedUtf8(clean(values.get(i)));
+                String v = values.get(i);
+                chars += v.length();
+                lengthPrefixedUtf8(clean(v));
             }
             patchLength(lenAt, len - start);
+            if (rememberable && chars <= MAX_REMEMBERED_CHARS) {
+                remember(OBJECTS, values, from, scrubbed - hitsBefore);
+            }
+        }
+
+        /** The draft's counts, already in name order, with the safety net's own count merged in. */
+        private void countsField(EventDraft d, int safetyNetHits) {
+            header(FieldNames.COUNTS, MAP);
+            int lenAt = reserveLength(4);
+            int start = len;
+            int n = d.countSize();
+            boolean safetyNetPending = safetyNetHits > 0;
+            int size = n;
+            if (safetyNetPending) {
+                boolean present = false;
+                for (int i = 0; i < n; i++) {
+                    present |= d.countName(i).equals(EventDraft.SAFETY_NET_COUNT);
+                }
+                size += present ? 0 : 1;
+            }
+            varint(size);
+            for (int i = 0; i < n; i++) {
+                String name = d.countName(i);
+                long value = d.countValue(i);
+                if (safetyNetPending) {
+                    int c = name.compareTo(EventDraft.SAFETY_NET_COUNT);
+                    if (c >= 0) {
+                        safetyNetPending = false;
+                        if (c == 0) {
+                            value += safetyNetHits;
+                        } else {
+                            countEntry(EventDraft.SAFETY_NET_COUNT, safetyNetHits);
+                        }
+                    }
+                }
+                countEntry(name, value);
+            }
+            if (safetyNetPending) {
+                countEntry(EventDraft.SAFETY_NET_COUNT, safetyNetHits);
+            }
+            patchLength(lenAt, len - start);
+        }
+
+        private void countEntry(String name, long value) {
+            int slot = cleanNameSlot(name);
+            if (slot >= 0) {
+                byte[] b = cleanNameBytes[slot];
+                ensure(b.length + 8);
+                System.arraycopy(b, 0, buf, len, b.length);
+                len += b.length;
+            } else {
+                lengthPrefixedUtf8(name);
+                ensure(8);
+            }
+            putLong(value);
         }
 
         private void mapField(String name, Map<String, Long> values, int safetyNetHits) {
@@ -386,14 +706,6 @@ public final class EventCodec {
                 System.arraycopy(buf, 0, bigger, 0, len);
                 buf = bigger;
             }
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
         }
     }
 

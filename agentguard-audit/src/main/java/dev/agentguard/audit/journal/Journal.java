@@ -84,12 +84,18 @@ public final class Journal implements AutoCloseable {
     private byte[] lastHash = new byte[Hash.LENGTH];
     private byte[] nextHash = new byte[Hash.LENGTH];
     private int lastCycle;
+    private long lastPosition;
     private long checkpointRequestedSequence;
     private long lastCheckpointNanos;
 
     // Checkpoint I/O (a queue fsync and a forced line, ~0.1-1 ms) runs outside the append lock,
     // on the scheduler thread or in close(); checkpointLock orders it.
     private final Object checkpointLock = new Object();
+    /** Checkpoints the append path asked for that the scheduler has not written yet; guarded by itself. */
+    private final List<Head> pendingCheckpoints = new ArrayList<>();
+    private boolean checkpointsScheduled; // guarded by pendingCheckpoints
+    /** Syncs the head cycle file up to the checkpointed event; guarded by checkpointLock. */
+    private final CycleFileSync headFileSync = new CycleFileSync();
     private final Object sweepLock = new Object();
     /** The cycle files the last sweep held back for the retention guard; guarded by sweepLock. */
     private List<String> lastHeldBack = List.of();
@@ -98,7 +104,10 @@ public final class Journal implements AutoCloseable {
     private volatile JournalException checkpointFailure;
     private long lastSpaceCheckNanos;
     private long bytesSinceSpaceCheck;
+    private int appendsSinceClockLook = 15; // the first append looks
     private boolean closed;
+    /** Faults in the pages ahead of the write position; null until the journal is open. */
+    private Pretoucher pretoucher;
 
     private Journal(Builder b, SingleChronicleQueue queue, CheckpointLog log, FileStore store) throws JournalException {
         this.directory = b.directory;
@@ -156,6 +165,8 @@ public final class Journal implements AutoCloseable {
         lock.lock();
         try {
             appendLocked(open, true);
+            pretoucher = new Pretoucher(queue, journalId);
+            pretoucher.written(lastCycle, lastPosition);
         } finally {
             lock.unlock();
         }
@@ -199,21 +210,27 @@ public final class Journal implements AutoCloseable {
         Instant now = config.clock.instant();
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         encoder.encode(eventIdPrefix, seq, nanos, lastHash, draft, !own);
-        byte[] buf = encoder.buffer();
+        // The stored entry is the encoding followed by its hash: hash it into the same buffer and
+        // hand Chronicle one array.
+        byte[] buf = encoder.bufferWithRoom(Hash.LENGTH);
         int len = encoder.length();
         sha256.update(buf, 0, len);
         try {
-            sha256.digest(nextHash, 0, Hash.LENGTH);
+            sha256.digest(buf, len, Hash.LENGTH);
         } catch (DigestException e) {
             throw new JournalException("SHA-256 failed", e);
         }
-        write(buf, len, nextHash);
+        System.arraycopy(buf, len, nextHash, 0, Hash.LENGTH);
+        lastPosition = write(buf, len + Hash.LENGTH);
         bytesSinceSpaceCheck += len + Hash.LENGTH + 8;
         lastSequence = seq;
         byte[] swap = lastHash;
         lastHash = nextHash;
         nextHash = swap;
         lastCycle = appender.cycle();
+        if (pretoucher != null) {
+            pretoucher.written(lastCycle, lastPosition);
+        }
         if (encoder.scrubbed() > 0) {
             LOG.warn("journal {}: event {} carried {} card-number-like value(s) that were not redacted "
                     + "upstream; the journal masked them", directory, seq, encoder.scrubbed());
@@ -224,12 +241,13 @@ public final class Journal implements AutoCloseable {
         return seq;
     }
 
-    private void write(byte[] buf, int len, byte[] hash) throws JournalException {
+    /** Writes one entry (encoding and hash); returns the file position after it. */
+    private long write(byte[] entry, int length) throws JournalException {
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> bytes = dc.wire().bytes();
-                bytes.write(buf, 0, len);
-                bytes.write(hash, 0, Hash.LENGTH);
+                bytes.write(entry, 0, length);
+                return bytes.writePosition();
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
                 throw e;
@@ -246,9 +264,15 @@ public final class Journal implements AutoCloseable {
             return;
         }
         // Look at the disk every 250 ms, and sooner once this journal alone has written a quarter
-        // of the reserve since the last look, so a fast writer cannot run past the reserve.
+        // of the reserve since the last look, so a fast writer cannot run past the reserve. The
+        // clock is read every 16th append only: at most 16 events (256 KiB) between looks at it.
+        boolean quarterWritten = bytesSinceSpaceCheck >= config.minFreeBytes / 4;
+        if (!quarterWritten && ++appendsSinceClockLook < 16) {
+            return;
+        }
+        appendsSinceClockLook = 0;
         long now = System.nanoTime();
-        if (now - lastSpaceCheckNanos < SPACE_CHECK_NANOS && bytesSinceSpaceCheck < config.minFreeBytes / 4) {
+        if (now - lastSpaceCheckNanos < SPACE_CHECK_NANOS && !quarterWritten) {
             return;
         }
         lastSpaceCheckNanos = now;
@@ -269,23 +293,52 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** The chain head to checkpoint, captured under the append lock. */
-    private record Head(long sequence, Hash hash, int cycle) {
+    /** The chain head to checkpoint, captured under the append lock: its event, and where that event ends in its file. */
+    private record Head(long sequence, Hash hash, int cycle, long position) {
     }
 
     private Head head() {
-        return new Head(lastSequence, Hash.of(lastHash), lastCycle);
+        return new Head(lastSequence, Hash.of(lastHash), lastCycle, lastPosition);
     }
 
-    /** Under the append lock: hands a checkpoint of the current head to the scheduler thread. */
+    /**
+     * Under the append lock: hands a checkpoint of the current head to the scheduler thread. A
+     * journal written faster than its disk syncs asks for checkpoints faster than they are
+     * written; those waiting are written together (one sync, one forced write of their lines),
+     * each line still naming the event it was asked for.
+     */
     private void requestCheckpoint() {
         checkpointRequestedSequence = lastSequence;
         lastCheckpointNanos = System.nanoTime();
         Head head = head();
+        synchronized (pendingCheckpoints) {
+            pendingCheckpoints.add(head);
+            if (checkpointsScheduled) {
+                return;
+            }
+            checkpointsScheduled = true;
+        }
         try {
-            scheduler.execute(() -> writeCheckpointLogged(head));
+            scheduler.execute(this::writePendingCheckpoints);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // close() writes the final checkpoint itself.
+            synchronized (pendingCheckpoints) {
+                checkpointsScheduled = false; // close() writes the final checkpoint itself
+            }
+        }
+    }
+
+    /** On the scheduler thread: writes the checkpoints the append path asked for, oldest first. */
+    private void writePendingCheckpoints() {
+        List<Head> heads;
+        synchronized (pendingCheckpoints) {
+            heads = new ArrayList<>(pendingCheckpoints);
+            pendingCheckpoints.clear();
+            checkpointsScheduled = false;
+        }
+        try {
+            writeCheckpoints(heads);
+        } catch (JournalException e) {
+            LOG.error("journal {}: {}; appends are refused until a checkpoint succeeds", directory, e.getMessage());
         }
     }
 
@@ -309,29 +362,46 @@ public final class Journal implements AutoCloseable {
         writeCheckpoint(head);
     }
 
-    /**
-     * Makes the events up to {@code head} durable (fsync of their cycle files), then appends and
-     * forces the checkpoint line, so that after a power loss no checkpoint names an event the
-     * disk does not hold.
-     */
     private void writeCheckpoint(Head head) throws JournalException {
+        writeCheckpoints(List.of(head));
+    }
+
+    /**
+     * Makes the events up to the last of {@code heads} durable (fsync of their cycle files), then
+     * appends and forces a checkpoint line for each head not written yet, so that after a power
+     * loss no checkpoint names an event the disk does not hold.
+     */
+    private void writeCheckpoints(List<Head> heads) throws JournalException {
         synchronized (checkpointLock) {
-            if (head.sequence <= checkpointWrittenSequence) {
+            List<Head> due = new ArrayList<>(heads.size());
+            for (Head h : heads) {
+                if (h.sequence > checkpointWrittenSequence && (due.isEmpty() || h.sequence > due.get(due.size() - 1).sequence)) {
+                    due.add(h);
+                }
+            }
+            if (due.isEmpty()) {
                 return;
             }
+            Head head = due.get(due.size() - 1);
             try {
                 int from = checkpointWrittenCycle == Integer.MIN_VALUE ? head.cycle : checkpointWrittenCycle;
                 for (int cycle = from; cycle <= head.cycle; cycle++) {
                     Path file = directory.resolve(ChronicleRuntime.fileName(queue.rollCycle(), cycle));
-                    if (Files.exists(file)) {
-                        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                                java.nio.file.StandardOpenOption.READ)) {
-                            ch.force(false);
-                        }
+                    if (!Files.exists(file)) {
+                        continue;
+                    }
+                    if (cycle == head.cycle) {
+                        // Up to the head only: the pages prepared ahead stay unwritten (see CycleFileSync).
+                        headFileSync.syncUpTo(file, head.position);
+                    } else {
+                        CycleFileSync.syncWhole(file);
                     }
                 }
-                checkpointLog.append(Checkpoint.create(journalId, head.sequence, head.hash, config.clock.instant(),
-                        config.signer));
+                List<Checkpoint> lines = new ArrayList<>(due.size());
+                for (Head h : due) {
+                    lines.add(Checkpoint.create(journalId, h.sequence, h.hash, config.clock.instant(), config.signer));
+                }
+                checkpointLog.appendAll(lines);
             } catch (IOException | RuntimeException e) {
                 JournalException failure = new JournalException("cannot write checkpoint for event " + head.sequence
                         + " to " + checkpointLog.file() + ": " + describe(e), e);
@@ -657,6 +727,9 @@ public final class Journal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (pretoucher != null) {
+            pretoucher.stop(); // before the queue closes under its mapping
+        }
         try {
             // Let a checkpoint already handed to the scheduler finish before the final one.
             interrupted[0] |= awaitScheduler();
@@ -674,6 +747,15 @@ public final class Journal implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = new JournalException("cannot close the queue in " + directory + ": " + describe(e), e);
+                }
+            }
+            synchronized (checkpointLock) {
+                try {
+                    headFileSync.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = new JournalException("cannot close " + directory + ": " + e.getMessage(), e);
+                    }
                 }
             }
             try {

@@ -1,6 +1,8 @@
 package dev.agentguard.audit.reader;
 
 import dev.agentguard.audit.AuditEvent;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.Phase;
 import dev.agentguard.audit.internal.ChronicleRuntime;
 import dev.agentguard.audit.internal.EntryCursor;
 import dev.agentguard.audit.internal.EventCodec;
@@ -14,8 +16,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -147,12 +153,35 @@ public final class JournalReader implements AutoCloseable {
         queue.close();
     }
 
-    /** Reads matching events one at a time. Not thread-safe. */
+    /**
+     * Reads matching events one at a time. Not thread-safe.
+     *
+     * <p>An OUTCOME event is journaled without the fields it shares with its INTENT event (the
+     * person acted for, trace, resource, action, objects, rule, approval); it names the intent by
+     * {@link AuditEvent#INTENT_SEQUENCE}. The cursor remembers the intents of actions that were let
+     * through until their outcome comes (at most {@value #MAX_OPEN_INTENTS}, the oldest forgotten
+     * first) and hands out each outcome {@linkplain AuditEvent#withSharedFieldsOf whole}, so that
+     * filters and readers see what the action was. An outcome whose intent the cursor did not read
+     * (it lies before a {@link #skipThrough} by more than {@value #INTENT_LOOKBACK} events, or in a
+     * file retention deleted) is handed out as journaled.
+     */
     public static final class JournalCursor implements AutoCloseable {
+        /** Events before a skip's end whose intents are still read, for the outcomes after it. */
+        public static final int INTENT_LOOKBACK = 10_000;
+        /** Intents awaiting their outcome that a cursor remembers at most (the oldest go first). */
+        public static final int MAX_OPEN_INTENTS = 20_000;
+
         private final EntryCursor entries;
         private final EventFilter filter;
         /** The first event after a skip, read to find where the skip ends. */
         private AuditEvent pending;
+        /** Intents of actions let through whose outcome has not been read yet, by sequence. */
+        private final Map<Long, AuditEvent> openIntents = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, AuditEvent> eldest) {
+                return size() > MAX_OPEN_INTENTS;
+            }
+        };
 
         private JournalCursor(EntryCursor entries, EventFilter filter) {
             this.entries = entries;
@@ -162,24 +191,50 @@ public final class JournalReader implements AutoCloseable {
         /** The next matching event, or {@code null} when the journal has no more (yet). */
         public AuditEvent next() throws JournalException {
             if (pending != null) {
-                AuditEvent e = pending;
+                AuditEvent e = joined(pending);
                 pending = null;
                 if (filter.test(e)) {
                     return e;
                 }
             }
             while (entries.next()) {
-                AuditEvent e;
-                try {
-                    e = EventCodec.decode(entries.buffer(), entries.length());
-                } catch (MalformedEventException ex) {
-                    throw new JournalCorruptException(entries.position(), ex.getMessage());
-                }
+                AuditEvent e = joined(decode());
                 if (filter.test(e)) {
                     return e;
                 }
             }
             return null;
+        }
+
+        private AuditEvent decode() throws JournalException {
+            try {
+                return EventCodec.decode(entries.buffer(), entries.length());
+            } catch (MalformedEventException ex) {
+                throw new JournalCorruptException(entries.position(), ex.getMessage());
+            }
+        }
+
+        /** Remembers an intent whose outcome may follow; hands out an outcome with its intent's shared fields. */
+        private AuditEvent joined(AuditEvent e) {
+            if (e.phase() == Phase.INTENT) {
+                if (e.decision() == Decision.ALLOWED || e.decision() == Decision.APPROVED) {
+                    openIntents.put(e.sequence(), e);
+                }
+                return e;
+            }
+            if (e.phase() != Phase.OUTCOME) {
+                return e;
+            }
+            OptionalLong seq = e.intentSequence();
+            AuditEvent intent = seq.isPresent() ? openIntents.remove(seq.getAsLong()) : null;
+            if (e.action() != null) {
+                return e; // an outcome written whole (by an earlier version) needs nothing
+            }
+            if (intent == null || intent.channel() != e.channel() || !Objects.equals(intent.agentId(), e.agentId())
+                    || !Objects.equals(intent.sessionId(), e.sessionId())) {
+                return e;
+            }
+            return e.withSharedFieldsOf(intent);
         }
 
         /**
@@ -195,8 +250,10 @@ public final class JournalReader implements AutoCloseable {
                 try {
                     EventCodec.scan(entries.buffer(), entries.length(), view);
                     if (view.sequence > sequence) {
-                        AuditEvent e = EventCodec.decode(entries.buffer(), entries.length());
-                        pending = e;
+                        pending = EventCodec.decode(entries.buffer(), entries.length());
+                    } else if (view.sequence > sequence - INTENT_LOOKBACK && !view.system) {
+                        // Read, not handed out: an outcome after the skip may belong to it.
+                        joined(EventCodec.decode(entries.buffer(), entries.length()));
                     }
                 } catch (MalformedEventException ex) {
                     throw new JournalCorruptException(entries.position(), ex.getMessage());

@@ -1,6 +1,7 @@
 package dev.agentguard.core.guard;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What an agent says about the calls it makes next on this thread, on any channel: the intent
@@ -39,6 +40,11 @@ public final class CallScope implements AutoCloseable {
     public static final int MIN_JUSTIFICATION = 10;
 
     private static final ThreadLocal<CallScope> CURRENT = new ThreadLocal<>();
+    /**
+     * Scopes open on all threads. While none is, no thread has one, and {@link #current()} skips
+     * the thread-local lookup: a guarded call outside any scope pays for no lookup at all.
+     */
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     private final CallScope outer;
     private final Thread owner;
@@ -62,7 +68,8 @@ public final class CallScope implements AutoCloseable {
 
     /** The innermost open scope of this thread, or {@code null}. */
     static CallScope current() {
-        return CURRENT.get();
+        // A thread that opened a scope counted it before, so a zero here means none on this thread either.
+        return OPEN.get() == 0 ? null : CURRENT.get();
     }
 
     /** The stated intent, or {@code null}. */
@@ -104,6 +111,7 @@ public final class CallScope implements AutoCloseable {
         } else {
             CURRENT.set(outer);
         }
+        OPEN.decrementAndGet();
     }
 
     @Override
@@ -171,6 +179,7 @@ public final class CallScope implements AutoCloseable {
         /** Opens the scope on this thread. */
         public CallScope open() {
             CallScope scope = new CallScope(this, CURRENT.get());
+            OPEN.incrementAndGet();
             CURRENT.set(scope);
             return scope;
         }

@@ -22,6 +22,7 @@ import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.identity.IdentityException;
 import dev.agentguard.core.masking.Masker;
 import dev.agentguard.core.policy.ApprovalTerms;
+import dev.agentguard.core.policy.Effect;
 import dev.agentguard.core.policy.Policy;
 import dev.agentguard.core.policy.Rule;
 import dev.agentguard.core.policy.Verdict;
@@ -79,8 +80,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Guard {
 
-    /** Extension of outcome events: the sequence number of their intent event. */
-    static final String INTENT_SEQUENCE = "intent-seq";
     /** Extension of events of a break-glass call. */
     static final String BREAK_GLASS = "break-glass";
     /** Extension of intent events whose traceparent was ignored: why. */
@@ -95,6 +94,8 @@ public final class Guard {
     private final Duration approvalTimeout;
     private final Clock clock;
     private final Masker masker;
+    /** Whether the clock is the system's: durations then come from {@link System#nanoTime()}. */
+    private final boolean systemClock;
     /** Window grants by rule, channel, resource, agent and the person it acts for. */
     private final ConcurrentHashMap<GrantKey, Grant> grants = new ConcurrentHashMap<>();
     /** The last session trace value found valid; a session sets it once and sends it with every statement. */
@@ -123,6 +124,7 @@ public final class Guard {
         this.approvalTimeout = b.approvalTimeout;
         this.clock = b.clock;
         this.masker = policy.masking().masker();
+        this.systemClock = clock.equals(Clock.systemUTC());
     }
 
     /** Starts configuring a guard. */
@@ -141,25 +143,75 @@ public final class Guard {
      */
     public Permit check(CallContext context, Action action) throws ActionRefusedException {
         Objects.requireNonNull(context, "context");
+        PreparedAction prepared = prepare(action);
+        long started = startTime();
+        return decided(context, prepared, policy.decide(context.identity(), action), CallScope.current(), started);
+    }
+
+    /**
+     * Prepares an action the channel will run more than once (a prepared statement): its objects
+     * now, the policy's verdict on the first run for each identity, and the intent event of an
+     * allowed run once per session. Decides and journals nothing.
+     *
+     * @throws IllegalArgumentException when the action's channel carries no agent actions
+     */
+    public PreparedAction prepare(Action action) {
         Objects.requireNonNull(action, "action");
         if (action.channel() == Channel.UNKNOWN || action.channel() == Channel.JOURNAL
                 || action.channel() == Channel.TOOL) {
             throw new IllegalArgumentException("channel " + action.channel() + " carries no agent actions; a guarded "
                     + "action travels on JDBC, HTTP or SSH");
         }
-        Instant started = clock.instant();
-        Call call = resolve(context, CallScope.current());
-        Verdict verdict = policy.decide(context.identity(), action);
-        List<String> objects = objectsOf(action);
+        return new PreparedAction(this, action, objectsOf(action));
+    }
+
+    /**
+     * {@link #check(CallContext, Action)} for a prepared action: the same decision, approval and
+     * journal events, with what the preparation keeps reused. An allowed run outside any
+     * {@link CallScope} costs one journal append.
+     *
+     * @throws IllegalArgumentException when another guard prepared the action
+     */
+    public Permit check(CallContext context, PreparedAction action) throws ActionRefusedException {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(action, "action");
+        if (action.guard() != this) {
+            throw new IllegalArgumentException("the action was prepared by another guard; prepare it with this one");
+        }
+        long started = startTime();
+        Verdict verdict = action.verdictFor(context.identity());
+        CallScope scope = CallScope.current();
+        String trace = context.traceId();
+        // As resolve() would find: nothing to override or note. Identity, not equality: the same
+        // String a session hands in with every statement was checked once.
+        if (scope == null && verdict.effect() == Effect.ALLOW
+                && (trace == null || trace == lastValidTrace || !TraceParent.looksLikeTraceParent(trace))) {
+            EventDraft intent = action.intentFor(context, verdict);
+            if (intent == null) {
+                intent = intent(new Call(context, null, null), action.action(), action.objects(), Decision.ALLOWED,
+                        verdict.ruleId(), null);
+                action.keepIntent(context, verdict, intent);
+            }
+            long seq = appendBeforeAction(intent);
+            return new Permit(this, context, action, verdict, Decision.ALLOWED, null, seq, started, Map.of());
+        }
+        return decided(context, action, verdict, scope, started);
+    }
+
+    /** The pipeline after the policy's verdict: allow, refuse, or ask for approval. */
+    private Permit decided(CallContext context, PreparedAction prepared, Verdict verdict, CallScope scope, long started)
+            throws ActionRefusedException {
+        Action action = prepared.action();
+        List<String> objects = prepared.objects();
+        Call call = resolve(context, scope);
         return switch (verdict.effect()) {
             case ALLOW -> {
                 long seq = appendBeforeAction(intent(call, action, objects, Decision.ALLOWED, verdict.ruleId(), null));
-                yield new Permit(this, call.context(), action, objects, verdict, Decision.ALLOWED, null, seq, started,
-                        Map.of());
+                yield new Permit(this, call.context(), prepared, verdict, Decision.ALLOWED, null, seq, started, Map.of());
             }
             case DENY -> throw refuse(call, action, objects, null, null,
                     new ActionRefusedException(Refusal.DENIED_BY_POLICY, verdict.ruleId(), verdict.reason()));
-            case REQUIRE_APPROVAL -> approve(call, action, objects, verdict, started);
+            case REQUIRE_APPROVAL -> approve(call, prepared, verdict, started);
         };
     }
 
@@ -202,8 +254,10 @@ public final class Guard {
                 scope.breakGlassJustification());
     }
 
-    private Permit approve(Call call, Action action, List<String> objects, Verdict verdict, Instant started)
+    private Permit approve(Call call, PreparedAction prepared, Verdict verdict, long started)
             throws ActionRefusedException {
+        Action action = prepared.action();
+        List<String> objects = prepared.objects();
         CallContext context = call.context();
         String ruleId = verdict.ruleId();
         Rule rule = policy.rule(ruleId).orElse(null);
@@ -211,7 +265,7 @@ public final class Guard {
         String actionHash = ApprovalRequest.hashOf(action);
 
         if (call.breakGlass() != null && terms.breakGlass()) {
-            return breakGlass(call, action, objects, verdict, actionHash, started);
+            return breakGlass(call, prepared, verdict, actionHash, started);
         }
         if (rule != null && rule.requireIntent() && context.intent() == null) {
             throw refuse(call, action, objects, null, null, new ActionRefusedException(Refusal.APPROVAL_DENIED, ruleId,
@@ -223,7 +277,7 @@ public final class Guard {
             Grant grant = grants.get(key);
             if (grant != null) {
                 if (clock.instant().isBefore(grant.expiresAt())) {
-                    return reuse(call, action, objects, verdict, actionHash, grant, started);
+                    return reuse(call, prepared, verdict, actionHash, grant, started);
                 }
                 grants.remove(key, grant);
                 appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
@@ -264,8 +318,7 @@ public final class Guard {
                     .extension(ApprovalEvidence.ACTION_HASH, actionHash)
                     .extension("approval-reason", "the rule approves automatically (autoApprove: true)"));
             long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, ruleId, requestId));
-            return new Permit(this, context, action, objects, verdict, Decision.APPROVED, requestId, seq, started,
-                    Map.of());
+            return new Permit(this, context, prepared, verdict, Decision.APPROVED, requestId, seq, started, Map.of());
         }
 
         long deadline = System.nanoTime() + approvalTimeout.toNanos();
@@ -347,7 +400,7 @@ public final class Guard {
                             + context.identity().expiresAt() + " while the action waited for approval"));
         }
         long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, ruleId, requestId));
-        return new Permit(this, context, action, objects, verdict, Decision.APPROVED, requestId, seq, started, Map.of());
+        return new Permit(this, context, prepared, verdict, Decision.APPROVED, requestId, seq, started, Map.of());
     }
 
     /** Asks the approver for one decision and waits, holding no lock, until the deadline. */
@@ -491,8 +544,10 @@ public final class Guard {
     }
 
     /** Runs the action under a window grant given earlier for the same rule, agent and resource. */
-    private Permit reuse(Call call, Action action, List<String> objects, Verdict verdict, String actionHash, Grant grant,
-                         Instant started) throws ActionRefusedException {
+    private Permit reuse(Call call, PreparedAction prepared, Verdict verdict, String actionHash, Grant grant,
+                         long started) throws ActionRefusedException {
+        Action action = prepared.action();
+        List<String> objects = prepared.objects();
         CallContext context = call.context();
         appendBeforeAction(event(Phase.APPROVAL, context, action, objects)
                 .decision(Decision.APPROVED, verdict.ruleId())
@@ -503,13 +558,15 @@ public final class Guard {
                 .extension(ApprovalEvidence.ACTION_HASH, actionHash));
         long seq = appendBeforeAction(intent(call, action, objects, Decision.APPROVED, verdict.ruleId(),
                 grant.requestId()));
-        return new Permit(this, context, action, objects, verdict, Decision.APPROVED, grant.requestId(), seq, started,
+        return new Permit(this, context, prepared, verdict, Decision.APPROVED, grant.requestId(), seq, started,
                 Map.of());
     }
 
     /** Lets the action run without approval on the agent's justification, loudly. */
-    private Permit breakGlass(Call call, Action action, List<String> objects, Verdict verdict, String actionHash,
-                              Instant started) throws ActionRefusedException {
+    private Permit breakGlass(Call call, PreparedAction prepared, Verdict verdict, String actionHash, long started)
+            throws ActionRefusedException {
+        Action action = prepared.action();
+        List<String> objects = prepared.objects();
         CallContext context = call.context();
         String justification = mask(call.breakGlass());
         String reference = "brk-" + UUID.randomUUID();
@@ -525,7 +582,7 @@ public final class Guard {
         EventDraft intent = intent(new Call(stated, call.traceNote(), call.breakGlass()), action, objects,
                 Decision.ALLOWED, verdict.ruleId(), reference).extension(BREAK_GLASS, "true");
         long seq = appendBeforeAction(intent);
-        return new Permit(this, stated, action, objects, verdict, Decision.ALLOWED, reference, seq, started,
+        return new Permit(this, stated, prepared, verdict, Decision.ALLOWED, reference, seq, started,
                 Map.of(BREAK_GLASS, "true"));
     }
 
@@ -610,6 +667,20 @@ public final class Guard {
         return clock.instant();
     }
 
+    /** A start time for {@link #nanosSince}: the monotonic clock when the guard's clock is the system's. */
+    long startTime() {
+        if (systemClock) {
+            return System.nanoTime();
+        }
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Nanoseconds since {@code started} (from {@link #startTime()}), never negative. */
+    long nanosSince(long started) {
+        return Math.max(0, startTime() - started);
+    }
+
     /** Text an agent or approver wrote, with every detector hit masked and cut to fit an event. */
     String mask(String text) {
         return text == null ? null : fit(masker.maskText(text, null));
@@ -630,8 +701,12 @@ public final class Guard {
 
     /** An event with everything the action's events share. */
     EventDraft event(Phase phase, CallContext context, Action action, List<String> objects) {
-        EventDraft d = EventDraft.of(phase, action.channel())
-                .agent(fit(context.identity().agentId()))
+        return shared(EventDraft.of(phase, action.channel()), context, action, objects);
+    }
+
+    /** Sets on {@code d} everything the action's events share. */
+    static EventDraft shared(EventDraft d, CallContext context, Action action, List<String> objects) {
+        d.agent(fit(context.identity().agentId()))
                 .session(fit(context.sessionId()))
                 .resource(fit(action.resource()))
                 .action(fit(action.redactedText()))

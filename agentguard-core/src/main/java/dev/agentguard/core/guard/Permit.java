@@ -1,51 +1,68 @@
 package dev.agentguard.core.guard;
 
+import dev.agentguard.audit.AuditEvent;
 import dev.agentguard.audit.Decision;
 import dev.agentguard.audit.EventDraft;
-import dev.agentguard.audit.Phase;
 import dev.agentguard.audit.journal.JournalException;
-import dev.agentguard.core.action.Action;
-import dev.agentguard.core.masking.MaskTally;
 import dev.agentguard.core.policy.Verdict;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Permission to run one action, handed out by {@link Guard#check} after its intent event was
  * journaled. The channel runs the action and then reports how it ended with exactly one of
  * {@link #succeeded} or {@link #failed}, which journal the outcome event. Thread-safe.
+ *
+ * <p>The outcome event names its intent event ({@code intent-seq}) and holds what the run added:
+ * agent and session, the decision ({@code MASKED} when a count says values were masked), success
+ * or failure with the masked error, the counts and the duration. The fields it shares with the
+ * intent (resource, action, objects, rule, approval, the person acted for, trace) are journaled
+ * once, in the intent; readers show the outcome with them.
  */
 public final class Permit {
 
-    private final Guard guard;
-    private final CallContext context;
-    private final Action action;
-    private final List<String> objects;
-    private final Verdict verdict;
-    private final Decision decision;
-    private final String approvalRef;
-    private final long intentSequence;
-    private final Instant started;
-    /** Extensions the outcome event repeats from the intent event (break-glass). */
-    private final Map<String, String> extensions;
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private static final VarHandle FINISHED;
 
-    Permit(Guard guard, CallContext context, Action action, List<String> objects, Verdict verdict, Decision decision,
-           String approvalRef, long intentSequence, Instant started, Map<String, String> extensions) {
-        this.guard = guard;
+    static {
+        try {
+            FINISHED = MethodHandles.lookup().findVarHandle(Permit.class, "finished", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * How the action was let through: the decision, the approval or break-glass reference, and the
+     * extensions the outcome event repeats from the intent event (break-glass).
+     */
+    private record Grant(Decision decision, String approvalRef, Map<String, String> extensions) {
+    }
+
+    /** The grant of an action the policy simply allowed, shared by all of them. */
+    private static final Grant ALLOWED = new Grant(Decision.ALLOWED, null, Map.of());
+
+    private final CallContext context;
+    private final PreparedAction action;
+    private final Verdict verdict;
+    private final Grant grant;
+    private final long intentSequence;
+    /** From {@link Guard#startTime()}. */
+    private final long started;
+    @SuppressWarnings("unused") // through FINISHED
+    private volatile boolean finished;
+
+    Permit(Guard guard, CallContext context, PreparedAction action, Verdict verdict, Decision decision,
+           String approvalRef, long intentSequence, long started, Map<String, String> extensions) {
+        assert action.guard() == guard;
         this.context = context;
         this.action = action;
-        this.objects = objects;
         this.verdict = verdict;
-        this.decision = decision;
-        this.approvalRef = approvalRef;
+        this.grant = decision == Decision.ALLOWED && approvalRef == null && extensions.isEmpty() ? ALLOWED
+                : new Grant(decision, approvalRef, Map.copyOf(extensions));
         this.intentSequence = intentSequence;
         this.started = started;
-        this.extensions = extensions;
     }
 
     /** The policy's verdict for the action (allow, or require-approval that was granted). */
@@ -69,12 +86,12 @@ public final class Permit {
      * glass, else {@code null}.
      */
     public String approvalReference() {
-        return approvalRef;
+        return grant.approvalRef();
     }
 
     /** Whether the outcome was reported. */
     public boolean isFinished() {
-        return finished.get();
+        return finished;
     }
 
     /**
@@ -85,7 +102,17 @@ public final class Permit {
      * @throws IllegalStateException when the outcome was already reported
      */
     public void succeeded(Map<String, Long> counts) throws JournalException {
-        finish(null, counts);
+        finish(null, countsOf(counts));
+    }
+
+    /**
+     * Journals that the action succeeded, with counters a channel hands over without a map.
+     *
+     * @throws JournalException      when the outcome event could not be written
+     * @throws IllegalStateException when the outcome was already reported
+     */
+    public void succeeded(OutcomeCounts counts) throws JournalException {
+        finish(null, counts == null ? OutcomeCounts.NONE : counts);
     }
 
     /**
@@ -97,49 +124,63 @@ public final class Permit {
      * @throws IllegalStateException when the outcome was already reported
      */
     public void failed(String redactedError, Map<String, Long> counts) throws JournalException {
-        finish(redactedError == null ? "failed" : redactedError, counts);
+        finish(redactedError == null ? "failed" : redactedError, countsOf(counts));
     }
 
-    private void finish(String error, Map<String, Long> counts) throws JournalException {
-        if (!finished.compareAndSet(false, true)) {
+    /**
+     * Journals that the action failed, with counters a channel hands over without a map.
+     *
+     * @see #failed(String, Map)
+     */
+    public void failed(String redactedError, OutcomeCounts counts) throws JournalException {
+        finish(redactedError == null ? "failed" : redactedError, counts == null ? OutcomeCounts.NONE : counts);
+    }
+
+    private static OutcomeCounts countsOf(Map<String, Long> counts) {
+        if (counts == null || counts.isEmpty()) {
+            return OutcomeCounts.NONE;
+        }
+        return sink -> {
+            for (Map.Entry<String, Long> e : counts.entrySet()) {
+                sink.add(e.getKey(), e.getValue() == null ? 0 : e.getValue());
+            }
+        };
+    }
+
+    private void finish(String error, OutcomeCounts counts) throws JournalException {
+        if (!FINISHED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("the outcome of this action was already journaled (intent event "
                     + intentSequence + "); report it once, with succeeded() or failed()");
         }
-        Map<String, Long> c = counts == null ? Map.of() : counts;
-        EventDraft draft = guard.event(Phase.OUTCOME, context, action, objects);
-        draft.decision(masked(c) ? Decision.MASKED : decision, verdict.ruleId());
-        if (approvalRef != null) {
-            draft.approval(approvalRef);
-        }
-        if (error == null) {
-            draft.succeeded();
-        } else {
-            draft.failed(guard.mask(error));
-        }
-        for (Map.Entry<String, Long> e : c.entrySet()) {
-            draft.count(e.getKey(), e.getValue() == null ? 0 : e.getValue());
-        }
-        Duration took = Duration.between(started, guard.now());
-        draft.duration(took.isNegative() ? Duration.ZERO : took);
-        draft.extension(Guard.INTENT_SEQUENCE, Long.toString(intentSequence));
-        for (Map.Entry<String, String> e : extensions.entrySet()) {
-            draft.extension(e.getKey(), e.getValue());
-        }
-        guard.journal().append(draft);
-    }
-
-    private static boolean masked(Map<String, Long> counts) {
-        for (Map.Entry<String, Long> e : counts.entrySet()) {
-            if (e.getKey().startsWith(MaskTally.PREFIX) && e.getValue() != null && e.getValue() > 0) {
-                return true;
+        Guard guard = action.guard();
+        long took = guard.nanosSince(started);
+        OutcomeDraft outcome = action.takeOutcomeDraft();
+        try {
+            EventDraft draft = outcome.start(context);
+            counts.addTo(outcome);
+            // The rule, approval and what the action was are in the intent event this one names.
+            draft.decision(outcome.masked() ? Decision.MASKED : grant.decision(), null);
+            if (error == null) {
+                draft.succeeded();
+            } else {
+                draft.failed(guard.mask(error));
             }
+            draft.durationNanos(took);
+            draft.extension(AuditEvent.INTENT_SEQUENCE, intentSequence);
+            if (!grant.extensions().isEmpty()) {
+                for (Map.Entry<String, String> e : grant.extensions().entrySet()) {
+                    draft.extension(e.getKey(), e.getValue());
+                }
+            }
+            guard.journal().append(draft);
+        } finally {
+            action.giveBack(outcome);
         }
-        return false;
     }
 
     @Override
     public String toString() {
-        return "Permit[rule=" + verdict.ruleId() + ", decision=" + decision + ", intent=" + intentSequence
-                + (finished.get() ? ", finished" : "") + "]";
+        return "Permit[rule=" + verdict.ruleId() + ", decision=" + grant.decision() + ", intent=" + intentSequence
+                + (finished ? ", finished" : "") + "]";
     }
 }

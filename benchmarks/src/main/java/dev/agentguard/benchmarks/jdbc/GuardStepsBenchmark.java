@@ -12,7 +12,9 @@ import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.ActionRefusedException;
 import dev.agentguard.core.guard.CallContext;
 import dev.agentguard.core.guard.Guard;
+import dev.agentguard.core.guard.OutcomeCounts;
 import dev.agentguard.core.guard.Permit;
+import dev.agentguard.core.guard.PreparedAction;
 import dev.agentguard.core.masking.ColumnMask;
 import dev.agentguard.core.masking.MaskTally;
 import dev.agentguard.core.masking.Masker;
@@ -49,8 +51,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #decide}: {@code Policy.decide} for the prepared SELECT by key.</li>
  *   <li>{@link #journalIntentAndOutcome}: the two events of one statement appended to a real
  *       journal, drafts built once (the journal's own cost).</li>
- *   <li>{@link #guardCheckAndOutcome}: {@code Guard.check} then {@code Permit.succeeded}:
- *       decision, both drafts built and both appends — the whole core pipeline of one execute.</li>
+ *   <li>{@link #guardCheckAndOutcome}: {@code Guard.check} of the prepared action, then
+ *       {@code Permit.succeeded}: the kept verdict and intent event, the outcome draft and both
+ *       appends — the whole core pipeline of one execute of a prepared statement.</li>
+ *   <li>{@link #guardCheckAndOutcomeUnprepared}: the same for an action checked once
+ *       ({@code Guard.check(context, action)}, as an HTTP request or SSH command is): decision,
+ *       both drafts built, both appends.</li>
  *   <li>{@link #maskRow}: one 10-column row of {@code cards} through the masker as the result
  *       set does it: two cells by column rule, eight scanned by the detectors.</li>
  * </ul>
@@ -75,6 +81,13 @@ public class GuardStepsBenchmark {
     private ScratchDirectory journalDirectory;
     private Journal journal;
     private Guard guard;
+    private PreparedAction preparedById;
+    /** The counts of the prepared SELECT's outcome, handed over as the JDBC channel does: without a map. */
+    private static final OutcomeCounts ROW_COUNTS = sink -> {
+        sink.add("rows", 1);
+        sink.add("parameters", 1);
+        sink.add("masked.pan", 1);
+    };
     private EventDraft intent;
     private EventDraft outcome;
     private int nextId;
@@ -96,7 +109,8 @@ public class GuardStepsBenchmark {
         counts.put("rows", 1L);
         counts.put("parameters", 1L);
         counts.put("masked.pan", 1L);
-        // The two events JdbcBenchmark's prepared SELECT leaves, as Guard and Permit build them.
+        // The two events JdbcBenchmark's prepared SELECT leaves, as Guard and Permit build them (the
+        // outcome names its intent and leaves out what the intent holds).
         intent = EventDraft.of(Phase.INTENT, Channel.JDBC)
                 .agent(JdbcLibrary.AGENT.agentId())
                 .onBehalfOf(JdbcLibrary.AGENT.onBehalfOf())
@@ -107,18 +121,14 @@ public class GuardStepsBenchmark {
                 .decision(Decision.ALLOWED, "read-cardholder-data");
         outcome = EventDraft.of(Phase.OUTCOME, Channel.JDBC)
                 .agent(JdbcLibrary.AGENT.agentId())
-                .onBehalfOf(JdbcLibrary.AGENT.onBehalfOf())
                 .session(context.sessionId())
-                .resource(JdbcLibrary.RESOURCE)
-                .action(analyzed.redactedSql())
-                .objects(List.of("cards"))
-                .decision(Decision.MASKED, "read-cardholder-data")
+                .decision(Decision.MASKED, null)
                 .succeeded()
                 .count("rows", 1)
                 .count("parameters", 1)
                 .count("masked.pan", 1)
                 .duration(Duration.ofNanos(4_200))
-                .extension("intent-seq", "123456");
+                .extension("intent-seq", 123_456L);
     }
 
     @Setup(Level.Iteration)
@@ -126,6 +136,7 @@ public class GuardStepsBenchmark {
         journalDirectory = ScratchDirectory.create("agentguard-bench-steps-");
         journal = Journal.builder(journalDirectory.path()).minFreeSpace(1L << 30).open();
         guard = Guard.builder().policy(JdbcLibrary.POLICY).journal(journal).build();
+        preparedById = guard.prepare(byId);
     }
 
     @TearDown(Level.Iteration)
@@ -159,6 +170,13 @@ public class GuardStepsBenchmark {
 
     @Benchmark
     public long guardCheckAndOutcome() throws ActionRefusedException, JournalException {
+        Permit permit = guard.check(context, preparedById);
+        permit.succeeded(ROW_COUNTS);
+        return permit.intentSequence();
+    }
+
+    @Benchmark
+    public long guardCheckAndOutcomeUnprepared() throws ActionRefusedException, JournalException {
         Permit permit = guard.check(context, byId);
         permit.succeeded(counts);
         return permit.intentSequence();
