@@ -29,6 +29,10 @@ final class HopOutcome {
     static final String RECEIVED = "bytes.received";
     static final String DELIVERED = "bytes.delivered";
     static final String BODY_CANCELLED = "http.body-cancelled";
+    /** Extension: the kind of response body ({@code json}, {@code text}, {@code form}, {@code binary}). */
+    static final String BODY_KIND = "http.body-kind";
+    /** Extension: the SHA-256 of a binary response body, which passes through unmasked. */
+    static final String BODY_SHA256 = "http.body-sha256";
 
     private static final Logger LOG = LoggerFactory.getLogger(HopOutcome.class);
 
@@ -74,15 +78,23 @@ final class HopOutcome {
                 counts.merge(name, e.getValue() == null ? 0 : e.getValue(), Long::sum);
             }
         }
+        // What kind of body it was, and for a binary body (passed through unmasked) its SHA-256.
+        Map<String, String> body = new LinkedHashMap<>();
+        if (report.contentKind() != null) {
+            body.put(BODY_KIND, report.contentKind());
+        }
+        if (report.binarySha256() != null) {
+            body.put(BODY_SHA256, report.binarySha256());
+        }
         if (exchange.isCancelled()) {
-            finish("cancelled by the agent while the response body was read", counts);
+            finish("cancelled by the agent while the response body was read", counts, body);
         } else if (report.failure() != null) {
-            finish(gate.errorText("the response body failed", report.failure(), uri), counts);
+            finish(gate.errorText("the response body failed", report.failure(), uri), counts, body);
         } else {
             if (report.cancelled()) {
                 counts.put(BODY_CANCELLED, 1L);
             }
-            finish(null, counts);
+            finish(null, counts, body);
             if (report.completed()) {
                 try {
                     awaitJournaled();
@@ -98,7 +110,7 @@ final class HopOutcome {
         Map<String, Long> counts = counts();
         counts.put(RECEIVED, received);
         counts.put(DELIVERED, 0L);
-        finish(null, counts);
+        finish(null, counts, Map.of());
         awaitJournaled();
     }
 
@@ -113,7 +125,7 @@ final class HopOutcome {
         } else {
             why = gate.errorText("the request failed", cause, uri);
         }
-        finish(why, counts());
+        finish(why, counts(), Map.of());
     }
 
     /** Throws when the outcome could not be journaled. */
@@ -142,15 +154,15 @@ final class HopOutcome {
         return counts;
     }
 
-    private void finish(String error, Map<String, Long> counts) {
+    private void finish(String error, Map<String, Long> counts, Map<String, String> extensions) {
         if (!done.compareAndSet(false, true)) {
             return;
         }
         try {
             if (error == null) {
-                permit.succeeded(counts);
+                permit.succeeded(counts, extensions);
             } else {
-                permit.failed(error, counts);
+                permit.failed(error, counts, extensions);
             }
             journaled.complete(null);
         } catch (Exception e) {

@@ -116,4 +116,33 @@ class ResponseMaskingTest {
         assertEquals((long) response.body().getBytes(StandardCharsets.UTF_8).length,
                 outcome.count("bytes.delivered").orElseThrow(), "delivered counts the decoded, masked body");
     }
+
+    @Test
+    void aBinaryBodyPassesThroughAndItsSha256AndKindAreOnTheOutcomeEvent() throws Exception {
+        byte[] png = new byte[4096];
+        new java.util.Random(7).nextBytes(png);
+        server.route("/v1/receipt.png", r -> new LoopbackServer.Reply(200, Map.of("Content-Type", "image/png"), png));
+        GuardedHttpClient http = Agents.client(journal).build();
+
+        byte[] got = http.send(HttpRequest.newBuilder(server.uri("/v1/receipt.png")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+
+        assertEquals(java.util.HexFormat.of().formatHex(png), java.util.HexFormat.of().formatHex(got));
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(png));
+        AuditEvent outcome = lastOutcome();
+        assertEquals(sha256, outcome.extensions().get(HopOutcome.BODY_SHA256));
+        assertEquals("binary", outcome.extensions().get(HopOutcome.BODY_KIND));
+    }
+
+    @Test
+    void aMaskedJsonBodyIsJournaledByKindWithoutAHash() throws Exception {
+        GuardedHttpClient http = Agents.client(journal).build();
+
+        http.send(HttpRequest.newBuilder(server.uri("/v1/cards/1")).build(), HttpResponse.BodyHandlers.ofString());
+
+        AuditEvent outcome = lastOutcome();
+        assertEquals("json", outcome.extensions().get(HopOutcome.BODY_KIND));
+        assertEquals(null, outcome.extensions().get(HopOutcome.BODY_SHA256), "a hash of a masked body's raw bytes "
+                + "could be checked against guessed card numbers");
+    }
 }

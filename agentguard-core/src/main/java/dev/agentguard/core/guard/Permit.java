@@ -102,7 +102,20 @@ public final class Permit {
      * @throws IllegalStateException when the outcome was already reported
      */
     public void succeeded(Map<String, Long> counts) throws JournalException {
-        finish(null, countsOf(counts));
+        finish(null, countsOf(counts), Map.of());
+    }
+
+    /**
+     * Journals that the action succeeded, with extensions on the outcome event: facts only the
+     * outcome knows, such as the SHA-256 of a binary response body. Values must already be
+     * redacted; the journal's safety net masks card numbers once more.
+     *
+     * @param extensions extension name → value; may be empty
+     * @throws JournalException      when the outcome event could not be written
+     * @throws IllegalStateException when the outcome was already reported
+     */
+    public void succeeded(Map<String, Long> counts, Map<String, String> extensions) throws JournalException {
+        finish(null, countsOf(counts), extensions == null ? Map.of() : extensions);
     }
 
     /**
@@ -112,7 +125,7 @@ public final class Permit {
      * @throws IllegalStateException when the outcome was already reported
      */
     public void succeeded(OutcomeCounts counts) throws JournalException {
-        finish(null, counts == null ? OutcomeCounts.NONE : counts);
+        finish(null, counts == null ? OutcomeCounts.NONE : counts, Map.of());
     }
 
     /**
@@ -124,7 +137,19 @@ public final class Permit {
      * @throws IllegalStateException when the outcome was already reported
      */
     public void failed(String redactedError, Map<String, Long> counts) throws JournalException {
-        finish(redactedError == null ? "failed" : redactedError, countsOf(counts));
+        finish(redactedError == null ? "failed" : redactedError, countsOf(counts), Map.of());
+    }
+
+    /**
+     * Journals that the action failed, with extensions on the outcome event.
+     *
+     * @see #failed(String, Map)
+     * @see #succeeded(Map, Map)
+     */
+    public void failed(String redactedError, Map<String, Long> counts, Map<String, String> extensions)
+            throws JournalException {
+        finish(redactedError == null ? "failed" : redactedError, countsOf(counts),
+                extensions == null ? Map.of() : extensions);
     }
 
     /**
@@ -133,7 +158,8 @@ public final class Permit {
      * @see #failed(String, Map)
      */
     public void failed(String redactedError, OutcomeCounts counts) throws JournalException {
-        finish(redactedError == null ? "failed" : redactedError, counts == null ? OutcomeCounts.NONE : counts);
+        finish(redactedError == null ? "failed" : redactedError, counts == null ? OutcomeCounts.NONE : counts,
+                Map.of());
     }
 
     private static OutcomeCounts countsOf(Map<String, Long> counts) {
@@ -147,7 +173,7 @@ public final class Permit {
         };
     }
 
-    private void finish(String error, OutcomeCounts counts) throws JournalException {
+    private void finish(String error, OutcomeCounts counts, Map<String, String> extensions) throws JournalException {
         if (!FINISHED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("the outcome of this action was already journaled (intent event "
                     + intentSequence + "); report it once, with succeeded() or failed()");
@@ -171,6 +197,9 @@ public final class Permit {
                 for (Map.Entry<String, String> e : grant.extensions().entrySet()) {
                     draft.extension(e.getKey(), e.getValue());
                 }
+            }
+            for (Map.Entry<String, String> e : extensions.entrySet()) {
+                draft.extension(e.getKey(), e.getValue());
             }
             guard.journal().append(draft);
         } finally {
