@@ -125,9 +125,7 @@ final class PolicyCheckCommand extends ToolCommand {
         for (String text : sql) {
             CheckedAction check = CheckedAction.sql(policy, analyzer, identity, text);
             checks.add(check);
-            if (check.verdict().effect().strictness() > strictest.strictness()) {
-                strictest = check.verdict().effect();
-            }
+            strictest = stricter(strictest, check.verdict().effect());
         }
         int exitCode = CheckedAction.exitCode(strictest);
         if (json()) {
@@ -155,9 +153,7 @@ final class PolicyCheckCommand extends ToolCommand {
             CheckedRequest check = CheckedRequest.decide(policy, identity, http.get(i), http.get(i + 1),
                     new java.util.LinkedHashSet<>(headers), bodySize, jsonFields);
             checks.add(check);
-            if (check.verdict().effect().strictness() > strictest.strictness()) {
-                strictest = check.verdict().effect();
-            }
+            strictest = stricter(strictest, check.verdict().effect());
         }
         int exitCode = CheckedAction.exitCode(strictest);
         List<String> detectors = policy.masking().masker().detectorNames();
@@ -189,9 +185,7 @@ final class PolicyCheckCommand extends ToolCommand {
             }
             CheckedCommand check = CheckedCommand.decide(policy, identity, ssh.get(i), sshUser, ssh.get(i + 1));
             checks.add(check);
-            if (check.verdict().effect().strictness() > strictest.strictness()) {
-                strictest = check.verdict().effect();
-            }
+            strictest = stricter(strictest, check.verdict().effect());
         }
         int exitCode = CheckedAction.exitCode(strictest);
         if (json()) {
@@ -300,6 +294,11 @@ final class PolicyCheckCommand extends ToolCommand {
         }
         field(out, "detectors", check.detectors().isEmpty() ? "none"
                 : String.join(", ", check.detectors()) + " (on every text value)");
+    }
+
+    /** The stricter of two effects: the exit code of several actions is that of the strictest. */
+    private static Effect stricter(Effect a, Effect b) {
+        return b.strictness() > a.strictness() ? b : a;
     }
 
     /** The action's first line and the fields every channel prints: decision, rule, reason, intent. */
