@@ -274,6 +274,39 @@ class JournalTest {
     }
 
     @Test
+    void batchesTheCheckpointsAskedForWithinTheWindowAndWritesThemAllAtClose(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("checkpoints.log");
+        List<Long> asked = new ArrayList<>();
+        try (Journal j = Journal.builder(dir).checkpointEvery(10).checkpointBatchWindow(Duration.ofSeconds(10)).open()) {
+            // Event 1 is journal.open: the first checkpoint is asked for at event 10, outside any
+            // window, and written at once.
+            for (int i = 0; i < 9; i++) {
+                j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT " + i));
+            }
+            asked.add(10L);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!(Files.exists(log) && Files.readString(log).contains(" seq=10 "))) {
+                assertTrue(System.nanoTime() < deadline, "no checkpoint for event 10 within 20 s");
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            for (int i = 9; i < 100; i++) {
+                long seq = j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT " + i));
+                if (seq % 10 == 0) {
+                    asked.add(seq);
+                }
+            }
+            // The next nine wait for the 10-second window: nothing more is synced or written yet.
+            assertEquals(1, Files.readAllLines(log).size(), "one batch so far: " + Files.readAllLines(log));
+        }
+        List<Long> named = dev.agentguard.audit.integrity.CheckpointLog.read(log).lines()
+                .stream().map(l -> l.checkpoint().sequence()).toList();
+        List<Long> expected = new ArrayList<>(asked);
+        expected.add(102L); // journal.close
+        assertEquals(expected, named, "close writes the waiting checkpoints, each naming the event it was asked for");
+        assertEquals(named.size(), JournalVerifier.forJournal(dir).verify().checkpointsChecked());
+    }
+
+    @Test
     void rejectsOversizedTextAndBadExtensionNamesAtTheDraft() {
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
                 () -> EventDraft.of(Phase.INTENT, Channel.JDBC).action("x".repeat(EventDraft.MAX_TEXT_LENGTH + 1)));
@@ -300,6 +333,10 @@ class JournalTest {
                 assertThrows(IllegalArgumentException.class, () -> b.checkpointEvery(0)).getMessage());
         assertEquals("checkpointInterval must be 1 s to 1 day, got PT0.5S",
                 assertThrows(IllegalArgumentException.class, () -> b.checkpointInterval(Duration.ofMillis(500))).getMessage());
+        assertEquals("checkpointBatchWindow must be 0 to 10 s, got PT-0.001S",
+                assertThrows(IllegalArgumentException.class, () -> b.checkpointBatchWindow(Duration.ofMillis(-1))).getMessage());
+        assertEquals("checkpointBatchWindow must be 0 to 10 s, got PT10.001S",
+                assertThrows(IllegalArgumentException.class, () -> b.checkpointBatchWindow(Duration.ofMillis(10_001))).getMessage());
         assertEquals("minFreeSpace must be 0 or more bytes, got -1",
                 assertThrows(IllegalArgumentException.class, () -> b.minFreeSpace(-1)).getMessage());
     }
