@@ -4,6 +4,7 @@ import dev.agentguard.audit.EventDraft;
 import dev.agentguard.audit.Phase;
 import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.Permit;
+import dev.agentguard.core.guard.PreparedAction;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +88,11 @@ public final class GuardedShell implements AutoCloseable {
             throw session.gate().refuseShellInput(session.agentSession(), session.targetName(), masked, problem);
         }
         endLine();
-        Action action = SshActions.command(session.target(), session.gate().masker(), line, true);
+        PreparedAction prepared = session.gate().command(session.target(), line, true);
+        Action action = prepared.action();
         Permit permit;
         try {
-            permit = session.gate().begin(session.agentSession(), action);
+            permit = session.gate().begin(session.agentSession(), prepared);
         } catch (IOException e) {
             session.recordNote("[refused: " + action.redactedText() + " — " + e.getMessage() + "]");
             session.refused();

@@ -2,12 +2,12 @@ package dev.agentguard.ssh;
 
 import dev.agentguard.audit.EventDraft;
 import dev.agentguard.audit.Phase;
-import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.Permit;
+import dev.agentguard.core.guard.PreparedAction;
 import dev.agentguard.ssh.recording.Recording;
 import dev.agentguard.ssh.recording.SessionRecorder;
-import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -133,38 +133,45 @@ public final class GuardedSshSession implements AutoCloseable {
     public RunningCommand start(String command) throws IOException {
         Objects.requireNonNull(command, "command");
         ensureUsable();
-        Action action = SshActions.command(target, gate().masker(), command, false);
-        recorder.output("$ " + action.redactedText() + "\r\n");
-        Permit permit;
+        PreparedAction action = gate().command(target, command, false);
+        CommandEcho echo = new CommandEcho(recorder, "$ " + action.action().redactedText() + "\r\n");
+        // A line the policy allows outright has its channel opened while the guard journals the
+        // intent; the command itself is sent only once that is done (GatedExecChannel).
+        Exec early = gate().allowsOutright(agent, action) ? openEarly(command, echo) : null;
+        Permit permit = null;
         try {
             permit = gate().begin(agent, action);
         } catch (IOException e) {
+            echo.write();
             recordNote("[refused: " + e.getMessage() + "]");
             refused();
             throw e;
+        } finally {
+            if (permit == null && early != null) {
+                early.channel().close(true); // never permitted: the command was not sent
+            }
         }
         actions.incrementAndGet();
-        ChannelExec channel = null;
+        Exec exec = early;
         RunningCommand running = null;
         try {
-            channel = ssh.createExecChannel(command);
-            SessionOutput out = output(false);
-            SessionOutput err = output(false);
-            channel.setOut(out);
-            channel.setErr(err);
-            running = new RunningCommand(this, permit, channel, out, err);
+            if (exec == null) {
+                exec = open(command, echo);
+            }
+            running = new RunningCommand(this, permit, exec.channel(), exec.out(), exec.err());
             open.add(running);
-            channel.open().verify(client.connectTimeout());
+            exec.channel().permit();
+            exec.opening().verify(client.connectTimeout());
             // No standard input: the command reads end-of-file at once.
-            channel.getInvertedIn().close();
+            exec.channel().getInvertedIn().close();
             running.watch();
             return running;
         } catch (IOException | RuntimeException e) {
             if (running != null) {
                 open.remove(running);
             }
-            if (channel != null) {
-                channel.close(true);
+            if (exec != null) {
+                exec.channel().close(true);
             }
             String why = "the command could not be started: " + describe(e);
             try {
@@ -172,8 +179,43 @@ public final class GuardedSshSession implements AutoCloseable {
             } catch (IOException je) {
                 e.addSuppressed(je);
             }
+            echo.write();
             recordNote("[" + why + "]");
             throw new IOException(gate().mask(why), e);
+        }
+    }
+
+    /** A command's channel, asked to open, with its two output streams. */
+    private record Exec(GatedExecChannel channel, SessionOutput out, SessionOutput err, OpenFuture opening) {
+    }
+
+    /**
+     * Asks the host to open a channel for {@code command}, which is not sent before
+     * {@link GatedExecChannel#permit()}. The command line is recorded while the host answers:
+     * before any of the command's output, which records it first should it come sooner.
+     */
+    private Exec open(String command, CommandEcho echo) throws IOException {
+        GatedExecChannel channel = GatedExecChannel.create(ssh, command);
+        try {
+            SessionOutput out = output(false, echo);
+            SessionOutput err = output(false, echo);
+            channel.setOut(out);
+            channel.setErr(err);
+            OpenFuture opening = channel.open();
+            echo.write();
+            return new Exec(channel, out, err, opening);
+        } catch (IOException | RuntimeException e) {
+            channel.close(true);
+            throw e;
+        }
+    }
+
+    /** {@link #open} before the intent is journaled; null when it failed (tried again once permitted). */
+    private Exec openEarly(String command, CommandEcho echo) {
+        try {
+            return open(command, echo);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -199,7 +241,7 @@ public final class GuardedSshSession implements AutoCloseable {
             channel = ssh.createShellChannel(pty, Map.of());
             channel.setAgentForwarding(false);
             channel.setRedirectErrorStream(true);
-            SessionOutput out = output(true);
+            SessionOutput out = output(true, null);
             channel.setOut(out);
             channel.open().verify(client.connectTimeout());
             GuardedShell shell = new GuardedShell(this, channel, out, channel.getInvertedIn());
@@ -341,9 +383,9 @@ public final class GuardedSshSession implements AutoCloseable {
         }
     }
 
-    private SessionOutput output(boolean terminal) {
+    private SessionOutput output(boolean terminal, CommandEcho echo) {
         // A terminal's reader waits for prompts, which the masker must be able to release.
-        return new SessionOutput(new OutputMasker(gate().masker(), terminal), recorder, terminal,
+        return new SessionOutput(new OutputMasker(gate().masker(), terminal), recorder, echo, terminal,
                 client.maxOutputChars());
     }
 

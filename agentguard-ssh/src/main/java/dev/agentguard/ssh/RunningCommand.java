@@ -1,7 +1,7 @@
 package dev.agentguard.ssh;
 
 import dev.agentguard.core.guard.Permit;
-import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ public final class RunningCommand implements AutoCloseable {
 
     private final GuardedSshSession session;
     private final Permit permit;
-    private final ChannelExec channel;
+    private final ClientChannel channel;
     private final SessionOutput stdout;
     private final SessionOutput stderr;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -51,7 +51,7 @@ public final class RunningCommand implements AutoCloseable {
     private volatile int exitStatus = CommandResult.NO_EXIT_STATUS;
     private volatile String exitSignal;
 
-    RunningCommand(GuardedSshSession session, Permit permit, ChannelExec channel, SessionOutput stdout,
+    RunningCommand(GuardedSshSession session, Permit permit, ClientChannel channel, SessionOutput stdout,
                    SessionOutput stderr) {
         this.session = session;
         this.permit = permit;

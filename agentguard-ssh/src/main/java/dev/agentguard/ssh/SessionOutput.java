@@ -24,6 +24,8 @@ final class SessionOutput extends OutputStream {
 
     private final OutputMasker masker;
     private final SessionRecorder recorder;
+    /** The command line, recorded before the first output of a command; null for a terminal. */
+    private final CommandEcho echo;
     /** Converts line feeds for the recording of output made without a terminal; null for a terminal. */
     private final TerminalText terminal;
     private final int capacity;
@@ -34,9 +36,11 @@ final class SessionOutput extends OutputStream {
     private byte[] encoded = new byte[0];
     private int encodedPos;
 
-    SessionOutput(OutputMasker masker, SessionRecorder recorder, boolean terminalOutput, int capacity) {
+    SessionOutput(OutputMasker masker, SessionRecorder recorder, CommandEcho echo, boolean terminalOutput,
+                  int capacity) {
         this.masker = masker;
         this.recorder = recorder;
+        this.echo = echo;
         this.terminal = terminalOutput ? null : new TerminalText();
         this.capacity = capacity;
     }
@@ -73,6 +77,9 @@ final class SessionOutput extends OutputStream {
     private void deliver(String text) {
         if (text.isEmpty()) {
             return;
+        }
+        if (echo != null) {
+            echo.write();
         }
         String kept = text;
         int room = capacity - unread.length();

@@ -9,11 +9,13 @@ import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.ActionRefusedException;
 import dev.agentguard.core.guard.Guard;
 import dev.agentguard.core.guard.Permit;
+import dev.agentguard.core.guard.PreparedAction;
 import dev.agentguard.core.guard.Refusal;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.identity.IdentityException;
 import dev.agentguard.core.identity.IdentitySource;
 import dev.agentguard.core.masking.Masker;
+import dev.agentguard.core.policy.Effect;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -51,12 +53,14 @@ final class SshGate {
     private final IdentitySource identities;
     private final Clock clock;
     private final Masker masker;
+    private final PreparedCommands commands;
 
     SshGate(Guard guard, IdentitySource identities, Clock clock) {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.identities = Objects.requireNonNull(identities, "identities");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.masker = guard.masker();
+        this.commands = new PreparedCommands(guard);
     }
 
     Guard guard() {
@@ -110,6 +114,37 @@ final class SshGate {
     }
 
     /**
+     * The command line {@code line} on {@code target} as the guard prepared it: parsed, redacted
+     * and kept for the next time the same line runs there ({@link PreparedCommands}).
+     */
+    PreparedAction command(SshTarget target, String line, boolean interactive) {
+        return commands.of(target, line, interactive);
+    }
+
+    /**
+     * Whether the policy allows {@code prepared} outright for the session's identity (no approval
+     * needed, the identity not expired), so that its channel may be opened while {@link #begin}
+     * journals the intent. Decides nothing that counts: {@code begin} decides, journals and may
+     * still refuse (the verdict is kept for the identity, so it is not worked out twice).
+     */
+    boolean allowsOutright(AgentSession session, PreparedAction prepared) {
+        AgentIdentity identity = session.identity();
+        try {
+            if (identity.expiresAt() != null && identity.isExpiredAt(clock.instant())) {
+                return false;
+            }
+            return prepared.verdictFor(identity).effect() == Effect.ALLOW;
+        } catch (RuntimeException e) {
+            return false; // begin() decides, and fails closed
+        }
+    }
+
+    /** The prepared command lines (for tests). */
+    PreparedCommands commands() {
+        return commands;
+    }
+
+    /**
      * Decides one action and journals its intent: the only way anything reaches a host. Refusals
      * (policy, approval, identity, journal) come back as IOExceptions, and nothing was sent.
      */
@@ -120,9 +155,29 @@ final class SshGate {
         } catch (ActionRefusedException e) {
             throw refused(e, action.resource());
         } catch (RuntimeException e) {
-            throw new IOException("the guard of SSH target \"" + action.resource() + "\" failed while deciding ("
-                    + e.getClass().getName() + "), so nothing was sent (fail closed)");
+            throw failedWhileDeciding(action, e);
         }
+    }
+
+    /**
+     * {@link #begin(AgentSession, Action)} for a prepared command line: the same decision and
+     * events, with the verdict kept for the session's identity and the intent event for its context.
+     */
+    Permit begin(AgentSession session, PreparedAction prepared) throws IOException {
+        Action action = prepared.action();
+        verifiedIdentity(session, action);
+        try {
+            return guard.check(session.context(), prepared);
+        } catch (ActionRefusedException e) {
+            throw refused(e, action.resource());
+        } catch (RuntimeException e) {
+            throw failedWhileDeciding(action, e);
+        }
+    }
+
+    private static IOException failedWhileDeciding(Action action, RuntimeException e) {
+        return new IOException("the guard of SSH target \"" + action.resource() + "\" failed while deciding ("
+                + e.getClass().getName() + "), so nothing was sent (fail closed)");
     }
 
     /** Journals a successful outcome; a journal failure reaches the agent, saying the action ran. */

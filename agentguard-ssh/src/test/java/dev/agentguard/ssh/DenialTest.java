@@ -76,6 +76,18 @@ class DenialTest {
                 .count(GuardedSshSession.ACTIONS, 1));
     }
 
+    @Test
+    void opensNoChannelForACommandThePolicyDenies() throws Exception {
+        try (GuardedSshSession s = client.session("app1")) {
+            assertThrows(CommandDeniedException.class, () -> s.exec("cat /etc/shadow"));
+            assertThrows(CommandDeniedException.class, () -> s.exec("rm -rf /tmp/x"));
+            assertEquals(0, server.channelsOpened.get(), "a denied command reaches the host in no form");
+            s.exec("echo ok");
+            assertEquals(1, server.channelsOpened.get());
+        }
+        assertEquals(List.of("echo ok"), server.ranCommands());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "c''at /etc/shadow",

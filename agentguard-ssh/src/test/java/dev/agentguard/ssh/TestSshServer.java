@@ -2,6 +2,8 @@ package dev.agentguard.ssh;
 
 import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -63,6 +65,8 @@ final class TestSshServer implements AutoCloseable {
     final Queue<String> authAttempts = new ConcurrentLinkedQueue<>();
     /** Connections accepted (sessions created), whether or not they logged in. */
     final AtomicInteger connections = new AtomicInteger();
+    /** Channels the server opened at a client's request (exec, shell, SFTP), whether or not they ran anything. */
+    final AtomicInteger channelsOpened = new AtomicInteger();
     private final ExecutorService commands = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "test-sshd-command");
         t.setDaemon(true);
@@ -87,6 +91,12 @@ final class TestSshServer implements AutoCloseable {
             @Override
             public void sessionCreated(Session session) {
                 connections.incrementAndGet();
+            }
+        });
+        sshd.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelOpenSuccess(Channel channel) {
+                channelsOpened.incrementAndGet();
             }
         });
         sshd.setCommandFactory((channel, command) -> new Scripted(command));

@@ -100,4 +100,15 @@ class SessionRecorderTest {
         assertTrue(cast.events().stream().allMatch(e -> e.text().matches("w[0-3]:\\d+\r\n")));
         assertEquals(Asciicast.sha256(file), rec.sha256());
     }
+
+    @Test
+    void writesEventTimesAsSecondsWithSixDecimals() {
+        char[] out = new char[32];
+        assertEquals("0.000000", new String(out, 0, SessionRecorder.seconds(0, out)));
+        assertEquals("0.000015", new String(out, 0, SessionRecorder.seconds(15, out)));
+        assertEquals("1.500000", new String(out, 0, SessionRecorder.seconds(1_500_000, out)));
+        assertEquals("12.000345", new String(out, 0, SessionRecorder.seconds(12_000_345, out)));
+        assertEquals("86400.999999", new String(out, 0, SessionRecorder.seconds(86_400_999_999L, out)));
+        assertEquals("9223372036854.775807", new String(out, 0, SessionRecorder.seconds(Long.MAX_VALUE, out)));
+    }
 }
