@@ -7,7 +7,7 @@
 #   bash benchmarks/run.sh jdbc                 # the JDBC suite only (about 18 minutes)
 #   bash benchmarks/run.sh ship                 # shipping to a local Kafka broker (about 2 minutes; not in 'all')
 #   SHIP_OPTS='-Devents=100000 -Dappends=100000' bash benchmarks/run.sh ship   # a quick smoke run
-#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 1 minute): raw vs guarded exec
+#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 3 minutes): raw vs guarded exec, JMH then paired
 #   bash benchmarks/run.sh http                 # the HTTP suite only (about 5 minutes): raw vs guarded HttpClient, body masking
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
 #   bash benchmarks/run.sh 'JdbcBenchmark.preparedSelectByPk' -p backend=stub   # any JMH arguments
@@ -109,7 +109,15 @@ case "$suite" in
     run_ship "${RESULTS_NAME:-ship-$stamp}"
     ;;
   ssh)
-    run "${RESULTS_NAME:-ssh-$stamp}" "$ssh_opts" "$ssh_regex" "$@"
+    ssh_name=${RESULTS_NAME:-ssh-$stamp}
+    run "$ssh_name" "$ssh_opts" "$ssh_regex" "$@"
+    # Then raw and guarded execs alternately in one JVM, three times (see SshExecPairs).
+    for round in 1 2 3; do
+      echo "SshExecPairs round $round" | tee -a "$results/$ssh_name-pairs.txt"
+      java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+        --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true \
+        -cp "$jar" dev.agentguard.benchmarks.ssh.SshExecPairs 2>&1 | tee -a "$results/$ssh_name-pairs.txt"
+    done
     ;;
   http)
     run "${RESULTS_NAME:-http-$stamp}" "$http_opts" "$http_regex" "$@"
