@@ -324,6 +324,14 @@ public final class Journal implements AutoCloseable {
             }
             checkpointsScheduled = true;
         }
+        schedulePendingCheckpoints(now);
+    }
+
+    /**
+     * Hands the waiting checkpoints to the scheduler thread, to be written when the batch window
+     * that began with the last write has passed. The caller has set {@link #checkpointsScheduled}.
+     */
+    private void schedulePendingCheckpoints(long now) {
         long wait = config.checkpointBatchWindow.toNanos() - (now - checkpointBatchNanos);
         try {
             if (wait > 0) {
@@ -333,29 +341,65 @@ public final class Journal implements AutoCloseable {
             }
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             synchronized (pendingCheckpoints) {
-                checkpointsScheduled = false; // close() writes the final checkpoint itself
+                checkpointsScheduled = false; // close() writes the waiting checkpoints itself
             }
         }
     }
 
-    /** On the scheduler thread: writes the checkpoints the append path asked for, oldest first. */
+    /**
+     * On the scheduler thread: writes the checkpoints the append path asked for, oldest first.
+     * Those asked for while it writes wait for the next window: {@link #checkpointsScheduled}
+     * stays set until the write is done, and a batch is never written sooner than the window
+     * after the one before, whatever wrote that one.
+     */
     private void writePendingCheckpoints() {
+        long now = System.nanoTime();
+        if (now - checkpointBatchNanos < config.checkpointBatchWindow.toNanos()) {
+            schedulePendingCheckpoints(now); // an explicit or timed checkpoint was written since
+            return;
+        }
         List<Head> heads;
         synchronized (pendingCheckpoints) {
             heads = new ArrayList<>(pendingCheckpoints);
             pendingCheckpoints.clear();
-            checkpointsScheduled = false;
         }
         try {
             writeCheckpoints(heads);
         } catch (JournalException e) {
+            // Keep the lines for the retry (the timed checkpoint, or close), in their order.
+            synchronized (pendingCheckpoints) {
+                pendingCheckpoints.addAll(0, heads);
+            }
             LOG.error("journal {}: {}; appends are refused until a checkpoint succeeds", directory, e.getMessage());
+            synchronized (pendingCheckpoints) {
+                checkpointsScheduled = false;
+            }
+            return;
         }
+        boolean more;
+        synchronized (pendingCheckpoints) {
+            more = !pendingCheckpoints.isEmpty();
+            checkpointsScheduled = more;
+        }
+        if (more) {
+            schedulePendingCheckpoints(System.nanoTime());
+        }
+    }
+
+    /** {@code head} after the checkpoints still waiting for their batch window, which are taken. */
+    private List<Head> waitingAnd(Head head) {
+        List<Head> heads;
+        synchronized (pendingCheckpoints) {
+            heads = new ArrayList<>(pendingCheckpoints);
+            pendingCheckpoints.clear();
+        }
+        heads.add(head);
+        return heads;
     }
 
     /**
      * Writes a checkpoint for the latest event now, on the calling thread, and returns once it
-     * is on disk.
+     * is on disk; so are the checkpoints still waiting for their batch window, each naming its event.
      */
     public void checkpoint() throws JournalException {
         Head head;
@@ -370,11 +414,7 @@ public final class Journal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        writeCheckpoint(head);
-    }
-
-    private void writeCheckpoint(Head head) throws JournalException {
-        writeCheckpoints(List.of(head));
+        writeCheckpoints(waitingAnd(head));
     }
 
     /**
@@ -426,9 +466,9 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private void writeCheckpointLogged(Head head) {
+    private void writeCheckpointLogged(List<Head> heads) {
         try {
-            writeCheckpoint(head);
+            writeCheckpoints(heads);
         } catch (JournalException e) {
             LOG.error("journal {}: {}; appends are refused until a checkpoint succeeds", directory, e.getMessage());
         }
@@ -451,7 +491,7 @@ public final class Journal implements AutoCloseable {
             lock.unlock();
         }
         if (head != null) {
-            writeCheckpointLogged(head);
+            writeCheckpointLogged(waitingAnd(head));
         }
     }
 
@@ -747,13 +787,7 @@ public final class Journal implements AutoCloseable {
             // batch window are written now, with the final one.
             interrupted[0] |= awaitScheduler();
             checkpointFailure = null; // the final checkpoint gets its own chance
-            List<Head> heads;
-            synchronized (pendingCheckpoints) {
-                heads = new ArrayList<>(pendingCheckpoints);
-                pendingCheckpoints.clear();
-            }
-            heads.add(head);
-            writeCheckpoints(heads);
+            writeCheckpoints(waitingAnd(head));
         } catch (JournalException e) {
             if (failure == null) {
                 failure = e;
@@ -918,9 +952,11 @@ public final class Journal implements AutoCloseable {
          * checkpoint is a disk sync: a journal taking 100,000 events a second would otherwise
          * sync every 10 ms at the default {@link #checkpointEvery}. Checkpoints asked for within
          * the window are still each written, naming the event they were asked for, together at
-         * its end; so an event is synced and checkpointed at most this long after the
-         * {@code checkpointEvery} rule asks for it. {@link Journal#checkpoint()} and
-         * {@link Journal#close()} write at once.
+         * its end; so an event is synced and checkpointed within about this long after the
+         * {@code checkpointEvery} rule asks for it (plus the sync itself, and any retention sweep
+         * running on the journal's thread). {@link Journal#checkpoint()}, the timed checkpoint and
+         * {@link Journal#close()} write at once, with any checkpoint still waiting. The price of a
+         * wider window: a disk that fails a sync is noticed (and appends refused) that much later.
          */
         public Builder checkpointBatchWindow(Duration window) {
             if (window == null || window.isNegative() || window.compareTo(Duration.ofSeconds(10)) > 0) {

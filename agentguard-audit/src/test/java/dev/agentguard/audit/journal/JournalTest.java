@@ -297,13 +297,29 @@ class JournalTest {
             }
             // The next nine wait for the 10-second window: nothing more is synced or written yet.
             assertEquals(1, Files.readAllLines(log).size(), "one batch so far: " + Files.readAllLines(log));
+            for (int i = 100; i < 125; i++) {
+                long seq = j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT " + i));
+                if (seq % 10 == 0) {
+                    asked.add(seq);
+                }
+            }
+            // An explicit checkpoint writes at once, and the waiting ones before it.
+            j.checkpoint();
+            asked.add(126L);
+            assertEquals(asked, checkpointsIn(log), "checkpoint() writes the waiting lines, then its own");
+            long seq = j.append(EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a").action("SELECT 125"));
+            assertEquals(127, seq);
         }
-        List<Long> named = dev.agentguard.audit.integrity.CheckpointLog.read(log).lines()
-                .stream().map(l -> l.checkpoint().sequence()).toList();
+        List<Long> named = checkpointsIn(log);
         List<Long> expected = new ArrayList<>(asked);
-        expected.add(102L); // journal.close
+        expected.add(128L); // journal.close
         assertEquals(expected, named, "close writes the waiting checkpoints, each naming the event it was asked for");
         assertEquals(named.size(), JournalVerifier.forJournal(dir).verify().checkpointsChecked());
+    }
+
+    private static List<Long> checkpointsIn(Path log) throws Exception {
+        return dev.agentguard.audit.integrity.CheckpointLog.read(log).lines().stream()
+                .map(l -> l.checkpoint().sequence()).toList();
     }
 
     @Test
