@@ -1,6 +1,7 @@
 package dev.agentguard.ssh;
 
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.ConnectionService;
@@ -80,6 +81,15 @@ final class GatedExecChannel extends PtyCapableChannelSession {
         if (request != null) {
             writePacket(request);
         }
+    }
+
+    /**
+     * Closes a channel whose command will never be permitted, so that the host frees it too: a
+     * closing handshake once the host has answered {@code opening} (an immediate close would send
+     * the host nothing, and a host allows only so many channels per connection: OpenSSH 10).
+     */
+    void abandon(OpenFuture opening) {
+        opening.addListener(answered -> close(false));
     }
 
     /** Whether the command was permitted (for tests). */

@@ -138,6 +138,9 @@ public final class GuardedSshSession implements AutoCloseable {
         // A line the policy allows outright has its channel opened while the guard journals the
         // intent; the command itself is sent only once that is done (GatedExecChannel).
         Exec early = gate().allowsOutright(agent, action) ? openEarly(command, echo) : null;
+        if (early == null) {
+            echo.write(); // before a wait for approval, as the agent asked
+        }
         Permit permit = null;
         try {
             permit = gate().begin(agent, action);
@@ -148,7 +151,7 @@ public final class GuardedSshSession implements AutoCloseable {
             throw e;
         } finally {
             if (permit == null && early != null) {
-                early.channel().close(true); // never permitted: the command was not sent
+                early.channel().abandon(early.opening()); // never permitted: the command was not sent
             }
         }
         actions.incrementAndGet();

@@ -59,7 +59,10 @@ final class PreparedCommands {
             if (kept.size() >= CAPACITY) {
                 evict();
             }
-            kept.put(key, p);
+            PreparedAction first = kept.putIfAbsent(key, p);
+            if (first != null) {
+                return first; // another thread prepared the same line: keep one
+            }
         }
         return p;
     }

@@ -90,6 +90,24 @@ class GatedExecChannelTest {
         assertEquals(List.of("echo ok"), server.ranCommands());
     }
 
+    @Test
+    void anAbandonedChannelIsClosedOnTheHostTooAndTheSessionGoesOn() throws Exception {
+        for (int i = 0; i < 12; i++) { // more than OpenSSH's 10 channels per connection
+            GatedExecChannel channel = GatedExecChannel.create(ssh, "echo never");
+            capture(channel);
+            channel.abandon(channel.open());
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT);
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (server.channelsClosed.get() < 12) {
+            assertTrue(System.nanoTime() < deadline, "the host closed " + server.channelsClosed.get() + " of 12 channels");
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(12, server.channelsOpened.get());
+        assertEquals("ok\n", exec("echo ok"), "the session goes on");
+        assertEquals(List.of("echo ok"), server.ranCommands());
+    }
+
     private String exec(String command) throws Exception {
         GatedExecChannel channel = GatedExecChannel.create(ssh, command);
         ByteArrayOutputStream out = capture(channel);

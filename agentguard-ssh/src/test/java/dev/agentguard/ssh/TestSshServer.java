@@ -67,6 +67,8 @@ final class TestSshServer implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     /** Channels the server opened at a client's request (exec, shell, SFTP), whether or not they ran anything. */
     final AtomicInteger channelsOpened = new AtomicInteger();
+    /** Channels the server closed, whoever asked. */
+    final AtomicInteger channelsClosed = new AtomicInteger();
     private final ExecutorService commands = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "test-sshd-command");
         t.setDaemon(true);
@@ -97,6 +99,11 @@ final class TestSshServer implements AutoCloseable {
             @Override
             public void channelOpenSuccess(Channel channel) {
                 channelsOpened.incrementAndGet();
+            }
+
+            @Override
+            public void channelClosed(Channel channel, Throwable reason) {
+                channelsClosed.incrementAndGet();
             }
         });
         sshd.setCommandFactory((channel, command) -> new Scripted(command));
