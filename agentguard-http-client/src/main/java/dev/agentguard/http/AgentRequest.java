@@ -28,9 +28,17 @@ final class AgentRequest extends HttpRequest {
     private final Duration timeout;
     private final HttpClient.Version version;
     private final boolean expectContinue;
+    /** The action of this request without a body, made when the URI was checked; null when not made. */
+    private final HttpAction bodyless;
 
     AgentRequest(URI uri, String method, HttpHeaders headers, BodyPublisher body, Duration timeout,
                  HttpClient.Version version, boolean expectContinue) {
+        this(uri, method, headers, body, timeout, version, expectContinue, null);
+    }
+
+    private AgentRequest(URI uri, String method, HttpHeaders headers, BodyPublisher body, Duration timeout,
+                         HttpClient.Version version, boolean expectContinue, HttpAction bodyless) {
+        this.bodyless = bodyless;
         this.uri = Objects.requireNonNull(uri, "uri");
         this.method = Objects.requireNonNull(method, "method");
         this.headers = Objects.requireNonNull(headers, "headers");
@@ -50,21 +58,53 @@ final class AgentRequest extends HttpRequest {
     static AgentRequest snapshot(HttpRequest request) {
         Objects.requireNonNull(request, "request");
         URI uri = Objects.requireNonNull(request.uri(), "request.uri()");
-        checkUri(uri, "the request URI");
-        String method = Objects.requireNonNull(request.method(), "request.method()");
+        checkParts(uri, "the request URI");
+        String method = request.method();
         // HttpHeaders is a final, immutable class that validated its names when it was made, so the
         // agent's headers are kept as they are: read once, they cannot change afterwards.
         HttpHeaders headers = request.headers();
+        HttpAction bodyless = bodylessAction(uri, method, headers, "the request URI");
+        Objects.requireNonNull(method, "request.method()");
         if (headers == null) {
             throw new IllegalArgumentException("the request's headers are not valid HTTP headers "
                     + "(NullPointerException)");
         }
         return new AgentRequest(uri, method, headers, request.bodyPublisher().orElse(null),
-                request.timeout().orElse(null), request.version().orElse(null), request.expectContinue());
+                request.timeout().orElse(null), request.version().orElse(null), request.expectContinue(), bodyless);
+    }
+
+    /**
+     * The action of this request as the policy sees it when it has no body (size 0, no JSON
+     * fields), made once when the request was read; {@code null} when it was not made there.
+     */
+    HttpAction bodylessAction() {
+        return bodyless;
+    }
+
+    /**
+     * Checks the host as {@link #checkUri} does, by making the request's action without a body:
+     * that action is the one decided on for a request without a body, so the URI is read once. A
+     * method or header the action refuses is left to the decision, which refuses it as before.
+     */
+    private static HttpAction bodylessAction(URI uri, String method, HttpHeaders headers, String what) {
+        if (method != null && headers != null) {
+            try {
+                return HttpAction.of(method, uri, headers.map(), 0, Map.of());
+            } catch (IllegalArgumentException e) {
+                // The URI's fault is reported below as checkUri reports it; the method's or a header's, where decided.
+            }
+        }
+        checkHost(uri, what);
+        return null;
     }
 
     /** Checks what the guard needs of a URI to decide on it, as the JDK client would and more. */
     static void checkUri(URI uri, String what) {
+        checkParts(uri, what);
+        checkHost(uri, what);
+    }
+
+    private static void checkParts(URI uri, String what) {
         if (!uri.isAbsolute() || uri.isOpaque()) {
             throw new IllegalArgumentException(what + " must be an absolute http or https URI, such as "
                     + "https://api.example.com/v1/orders");
@@ -83,6 +123,9 @@ final class AgentRequest extends HttpRequest {
                     + "refused: the guard owns credentials; the operator configures them per target "
                     + "(GuardedHttpClient.Builder.credential)");
         }
+    }
+
+    private static void checkHost(URI uri, String what) {
         try {
             // A host the policy cannot decide on (0177.0.0.1, which resolvers read differently; 0.0.0.0) is refused
             // here, so that neither a request nor a redirect hop gets as far as the guard with it.

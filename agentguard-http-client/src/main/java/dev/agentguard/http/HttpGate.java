@@ -285,8 +285,10 @@ final class HttpGate {
     Action action(AgentRequest request, RequestBody body) {
         Map<String, String> fields = body.isBuffered() && !jsonFields.isEmpty()
                 ? JsonFields.read(body.bytes(), body.length(), jsonFields) : Map.of();
-        HttpAction detail = HttpAction.of(request.method(), request.uri(), request.headers().map(),
-                body.sizeForDecision(), fields);
+        long size = body.sizeForDecision();
+        HttpAction detail = size == 0 && fields.isEmpty() && request.bodylessAction() != null
+                ? request.bodylessAction() // made when the request was read: its URI is read once
+                : HttpAction.of(request.method(), request.uri(), request.headers().map(), size, fields);
         return new Action(Channel.HTTP, resource, requestLine.of(detail, request.uri()), detail);
     }
 

@@ -124,7 +124,7 @@ public final class Masker {
         if (text == null) {
             return null;
         }
-        Hits hits = findHits(text);
+        Hits hits = findHits(text, null);
         if (hits == null) {
             return text;
         }
@@ -141,11 +141,18 @@ public final class Masker {
     /**
      * The hits of every detector that can match in {@code text}, or {@code null} when the
      * pre-scan rules every detector out; a non-null result must be {@link Hits#release released}.
+     * The pre-scan reads {@code chars}, which holds the text's chars from index 0 (null: copied
+     * here), as reading a {@code char[]} costs a fraction of {@code String.charAt} per char; the
+     * detectors read {@code text}. {@code chars} is not read once the detectors run, so a detector
+     * may mask another text on this thread.
      */
-    private Hits findHits(String text) {
+    private Hits findHits(String text, char[] chars) {
         int n = text.length();
         if (n < MIN_TEXT && !customDetectors) {
             return null;
+        }
+        if (chars == null) {
+            chars = ScanChars.of(text);
         }
         // One pass to learn which detectors can possibly match: digits, the longest run of digit
         // groups joined by single separators (and the longest with a group that starts with a digit
@@ -170,7 +177,7 @@ public final class Masker {
         boolean runMayHoldPan = false;
         try {
             for (int i = 0; i < n; i++) {
-                char c = text.charAt(i);
+                char c = chars[i];
                 int width;
                 int value;
                 if (c < 0x80) {
@@ -184,7 +191,7 @@ public final class Masker {
                     }
                     if (cls == SECRET_START) {
                         if ((features & HAS_SECRET_PREFIX) == 0 && i + 1 < n) {
-                            char next = text.charAt(i + 1);
+                            char next = chars[i + 1];
                             if (next < 0x80 && SECRET_PAIRS[c << 7 | next]) {
                                 features |= HAS_SECRET_PREFIX;
                             }
@@ -194,9 +201,9 @@ public final class Masker {
                     if (cls == CVV_C) {
                         // Every context word has a c before v, a, s, i (or İ, whose lower case is i) or o.
                         if (i + 1 < n) {
-                            char next = (char) (text.charAt(i + 1) | 0x20);
+                            char next = (char) (chars[i + 1] | 0x20);
                             if (next == 'v' || next == 'a' || next == 's' || next == 'i' || next == 'o'
-                                    || text.charAt(i + 1) == '\u0130') {
+                                    || chars[i + 1] == '\u0130') {
                                 features |= HAS_CVV_CONTEXT;
                                 if (hits == null) {
                                     hits = Hits.acquire();
@@ -215,12 +222,12 @@ public final class Masker {
                     }
                     if (i != asciiEnd) {
                         asciiStart = i;
-                        if (i >= 2 && text.charAt(i - 1) == 'B' && text.charAt(i - 2) == '%') {
+                        if (i >= 2 && chars[i - 1] == 'B' && chars[i - 2] == '%') {
                             features |= HAS_TRACK_SHAPE;
                         }
                     }
                     asciiEnd = i + 1;
-                    if (i == afterDigit && i >= 3 && isAsciiLetter(text.charAt(i - 2)) && isAsciiLetter(text.charAt(i - 3))) {
+                    if (i == afterDigit && i >= 3 && isAsciiLetter(chars[i - 2]) && isAsciiLetter(chars[i - 3])) {
                         features |= HAS_IBAN_START;
                     }
                     width = 1;
@@ -274,7 +281,40 @@ public final class Masker {
                     mostGroups = groups;
                 }
                 afterDigit = i + width;
-                i += width - 1;
+                if (c < 0x80) {
+                    // The rest of a run of ASCII digits at once (ids, timestamps, amounts): for each of
+                    // them only the counts move, as the steps above would move them one digit at a time;
+                    // of the checks, only the IBAN start can hold, and only at the second digit.
+                    int j = i + 1;
+                    int k = j;
+                    while (k < n && chars[k] >= '0' && chars[k] <= '9') {
+                        k++;
+                    }
+                    if (k > j) {
+                        if (j >= 3 && isAsciiLetter(chars[j - 2]) && isAsciiLetter(chars[j - 3])) {
+                            features |= HAS_IBAN_START;
+                        }
+                        asciiEnd = k;
+                        digits += k - j;
+                        if (hits != null && hits.cvvStretches > 0) {
+                            hits.cvvDigitsIn(j, k);
+                        }
+                        run += k - j;
+                        if (run > longestRun) {
+                            longestRun = run;
+                        }
+                        if (brandStart && run > longestBrandRun) {
+                            longestBrandRun = run;
+                        }
+                        if (brandStart && run >= PanDetector.MIN_DIGITS) {
+                            runMayHoldPan = true;
+                        }
+                        afterDigit = k;
+                        i = k - 1;
+                    }
+                } else {
+                    i += width - 1;
+                }
             }
             if (runMayHoldPan) {
                 if (hits == null) {
@@ -337,7 +377,15 @@ public final class Masker {
      * overlapping, without rendering them: for maskers of text that arrives in pieces.
      */
     void scan(String text, SpanSink sink) {
-        Hits hits = findHits(text);
+        scan(text, null, sink);
+    }
+
+    /**
+     * {@link #scan(String, SpanSink)} of a text whose chars the caller also holds in
+     * {@code chars}, from index 0, so that they are not copied again.
+     */
+    void scan(String text, char[] chars, SpanSink sink) {
+        Hits hits = findHits(text, chars);
         if (hits == null) {
             return;
         }
@@ -596,6 +644,31 @@ public final class Masker {
     }
 
     /**
+     * The chars of a text for the pre-scan: a buffer per thread, reused, so that masking a text
+     * allocates nothing; a text longer than {@link #MAX} gets its own copy, so a huge text does
+     * not stay referenced from a thread.
+     */
+    private static final class ScanChars {
+        static final int MAX = 16 * 1024;
+        private static final ThreadLocal<ScanChars> BUFFER = ThreadLocal.withInitial(ScanChars::new);
+
+        private char[] chars = new char[256];
+
+        static char[] of(String text) {
+            int n = text.length();
+            if (n > MAX) {
+                return text.toCharArray();
+            }
+            ScanChars buffer = BUFFER.get();
+            if (buffer.chars.length < n) {
+                buffer.chars = new char[Math.min(MAX, Math.max(n, buffer.chars.length * 2))];
+            }
+            text.getChars(0, n, buffer.chars, 0);
+            return buffer.chars;
+        }
+    }
+
+    /**
      * The hits of one {@code maskText} call; one per thread, reused, so a text without hits
      * allocates nothing. A detector that masks text itself gets a fresh one.
      */
@@ -661,6 +734,17 @@ public final class Masker {
             cvvTo[cvvStretches] = -1;
             cvvReach[cvvStretches] = reach;
             cvvStretches++;
+        }
+
+        /** The digits {@code [from, to)}: as {@link #cvvDigitAt} for each of them. */
+        void cvvDigitsIn(int from, int to) {
+            int last = cvvStretches - 1;
+            if (from < cvvReach[last]) {
+                if (cvvFrom[last] < 0) {
+                    cvvFrom[last] = from;
+                }
+                cvvTo[last] = Math.min(to, cvvReach[last]);
+            }
         }
 
         /** A digit at {@code at}: within the last reach, the stretch to scan covers it. */

@@ -236,7 +236,7 @@ public final class StreamingMasker {
         }
         String text = new String(buf, 0, len);
         spanCount = 0;
-        masker.scan(text, collector);
+        masker.scan(text, buf, collector); // buf holds the same chars: the pre-scan reads them there
         int p;
         int crossing = -1;
         if (end) {

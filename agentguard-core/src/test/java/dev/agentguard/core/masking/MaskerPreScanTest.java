@@ -1,5 +1,6 @@
 package dev.agentguard.core.masking;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,8 +44,31 @@ class MaskerPreScanTest {
             "ts 1700000000004, 1700000000011 | ts 1700000000004, 1700000000011",
             "cvv 123-4567 | cvv 123-4567",
             "cvv 12 123 | cvv 12 123",
+            // runs of ASCII digits, which the pre-scan reads a run at once: an IBAN's start two letters
+            // before its second digit, a code's reach over a run, card numbers after and inside long runs
+            "IBAN DE89370400440532013000 ok | IBAN [REDACTED:IBAN] ok",
+            "iban:DE89370400440532013000 | iban:[REDACTED:IBAN]",
+            "12DE89370400440532013000 | 12DE89370400440532013000",
+            "cvv 1234 | cvv [REDACTED:CVV]",
+            "cvv 1234567890123 | cvv 1234567890123",
+            "id 12345678901234567890123 cvv 123 | id 12345678901234567890123 cvv [REDACTED:CVV]",
+            "CVC 99999 and 123 | CVC 99999 and 123",
+            "ts 1764000000123 card 4111111111111111 | ts 1764000000123 card 411111******1111",
+            "4111111111111111-4111111111111111 | 411111******1111-411111******1111",
+            "%B4111111111111111^ | [REDACTED:TRACK]",
     })
     void masksEveryShapeThePreScanLetsThrough(String text, String masked) {
         assertEquals(masked, MASKER.maskText(text, null));
+    }
+
+    @Test
+    void preScansATextLongerThanItsReusedBufferToo() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 40_000; i++) {
+            text.append("order ").append(1_764_000_000_000L + i).append(" shipped; ");
+        }
+        String masked = MASKER.maskText(text + "card 4111111111111111", null);
+        assertEquals(text + "card 411111******1111", masked);
+        assertEquals("cvv [REDACTED:CVV]", MASKER.maskText("cvv 123", null), "a short text after a long one");
     }
 }

@@ -33,6 +33,13 @@ final class BodyPipeline {
     static final List<ByteBuffer> END = Collections.unmodifiableList(new java.util.ArrayList<>());
 
     private static final int CHUNK = 16 * 1024;
+    /**
+     * The smallest text window. The windows start at the size the body is likely to have (its
+     * Content-Length, else its first item; four times that for a compressed body) and grow
+     * to {@link #CHUNK} when a read fills them, so a 48-byte answer does not allocate 100 KB of
+     * buffers and a body longer than declared is still read whole.
+     */
+    static final int MIN_WINDOW = 256;
     private static final int OUTPUT_CHARS = 32 * 1024;
 
     private enum Mode { PASS, PREFIX, BINARY, TEXT, DONE }
@@ -227,11 +234,7 @@ final class BodyPipeline {
         // (U+FFFD for a malformed byte in a legacy charset) becomes its replacement byte.
         encoder = charset.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        inBytes = new byte[CHUNK];
-        decoded = new char[CHUNK];
-        decodedBuffer = CharBuffer.wrap(decoded);
         sink = new CharSink();
-        encoded = ByteBuffer.allocate(CHUNK * 2);
         if (kind == ContentKind.JSON) {
             processor = new JsonMasking(masker, sink, tally, !holdsEveryCharacter(charset), options.maxFieldValueChars());
         } else if (kind == ContentKind.FORM) {
@@ -248,16 +251,54 @@ final class BodyPipeline {
         return name.startsWith("UTF-") || name.equals("GB18030") || charset.equals(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The first text window's size: what the body likely holds, by its Content-Length or, without
+     * one (chunked), its first item; a compressed body's four times that. One byte more, so that
+     * a body of just that size does not fill the window, which would grow it.
+     */
+    int firstWindow() {
+        long hint = plan.declaredLength() >= 0 ? plan.declaredLength() : upstream.available() + (long) prefixLength;
+        if (plan.decoded()) {
+            hint *= 4;
+        }
+        return (int) Math.min(CHUNK, Math.max(MIN_WINDOW, hint + 1));
+    }
+
+    /** The text buffers at {@code window} bytes (chars), keeping unread input. */
+    private void sizeWindow(int window) {
+        inBytes = inBytes == null ? new byte[window] : Arrays.copyOf(inBytes, window);
+        decoded = new char[window]; // empty between reads: passDecoded hands every char on
+        decodedBuffer = CharBuffer.wrap(decoded);
+        if (encoded == null) {
+            encoded = ByteBuffer.allocate(window * 2);
+        }
+    }
+
+    /** The window size in use, for tests; 0 before the text began. */
+    int window() {
+        return inBytes == null ? 0 : inBytes.length;
+    }
+
     private List<ByteBuffer> nextText() throws IOException {
+        if (inBytes == null) {
+            if (plan.declaredLength() < 0 && prefixLength == 0 && upstream.available() == 0 && !upstream.ended()) {
+                return null; // no length declared: size the window by the first item, when it comes
+            }
+            sizeWindow(firstWindow());
+        }
         while (true) {
             if (textEnded) {
                 mode = Mode.DONE;
                 return END;
             }
-            int n = source.read(inBytes, inLength, inBytes.length - inLength);
+            int room = inBytes.length - inLength;
+            int n = source.read(inBytes, inLength, room);
             if (n > 0) {
                 inLength += n;
                 decode(false);
+                if (n == room && inBytes.length < CHUNK) {
+                    sizeWindow(Math.min(CHUNK, inBytes.length * 4)); // more than expected: read more at a time
+                }
                 if (sink.length >= OUTPUT_CHARS) {
                     return encode(false);
                 }

@@ -20,8 +20,11 @@ import java.util.Set;
  *                   declared text kind, sniffed for {@link ContentKind#SNIFF})
  * @param codings    content codings to undo, in the order they are undone (the header's reverse)
  * @param refusal    why the body is refused, or {@code null}
+ * @param declaredLength the {@code Content-Length} as sent, or -1 when there is none (chunked)
+ *                   or it is not one number; only a hint for buffer sizes, never trusted as the
+ *                   body's length
  */
-record BodyPlan(ContentKind kind, Charset charset, List<Coding> codings, String refusal) {
+record BodyPlan(ContentKind kind, Charset charset, List<Coding> codings, String refusal, long declaredLength) {
 
     /** A content coding AgentGuard can undo. */
     enum Coding { GZIP, DEFLATE }
@@ -71,7 +74,25 @@ record BodyPlan(ContentKind kind, Charset charset, List<Coding> codings, String 
             refusal = "a partial response (206) of a " + kind.label() + " body cannot be masked: a value cut at a"
                     + " range boundary would pass unrecognised; request the whole body";
         }
-        return new BodyPlan(kind, charset, List.copyOf(codings), refusal);
+        return new BodyPlan(kind, charset, List.copyOf(codings), refusal, declaredLength(headers));
+    }
+
+    /** The one {@code Content-Length} the headers carry, or -1 (none, several, or not a number). */
+    static long declaredLength(HttpHeaders headers) {
+        List<String> values = headers.allValues("Content-Length");
+        if (values.size() != 1) {
+            return -1;
+        }
+        String v = values.get(0).strip();
+        if (v.isEmpty() || v.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(v);
     }
 
     /** Whether the body is decoded from a content coding before masking. */

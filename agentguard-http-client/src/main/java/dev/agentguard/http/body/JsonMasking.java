@@ -80,7 +80,7 @@ final class JsonMasking implements CharProcessor {
     private char pendingHigh = NO_SURROGATE;
 
     // The number or literal being read.
-    private final StringBuilder number = new StringBuilder();
+    private final NumberChars number = new NumberChars();
     private ColumnMask scalarRule;
     private String scalarField;
     private String literal;
@@ -158,30 +158,50 @@ final class JsonMasking implements CharProcessor {
 
     // ------------------------------------------------------------------ the view
 
-    /** View chars gathered before they go to the masker together, once per input window. */
-    private char[] viewChars = new char[HAND_OVER + 64];
+    /**
+     * View chars gathered before they go to the masker together, once per input window. Starts
+     * small, as most bodies are, and grows to {@link #VIEW_MAX}.
+     */
+    private char[] viewChars = new char[256];
     private int viewLength;
     private static final int HAND_OVER = 8 * 1024;
+    private static final int VIEW_MAX = HAND_OVER + 64;
 
     /** The view position of the next char emitted. */
     private long position() {
         return view.written() + viewLength;
     }
 
+    /**
+     * Makes room for {@code n} more view chars: grows the buffer up to {@link #VIEW_MAX}, else
+     * hands the gathered chars over first. False when {@code n} alone is more than the buffer
+     * holds: the caller writes them to the masker itself, after the hand-over.
+     */
+    private boolean makeRoom(int n) {
+        if (viewLength + n > VIEW_MAX) {
+            handOver();
+            if (n > VIEW_MAX) {
+                return false;
+            }
+        }
+        if (viewLength + n > viewChars.length) {
+            // Four times at a step: a large body reaches full size after three copies.
+            viewChars = Arrays.copyOf(viewChars, Math.min(VIEW_MAX, Math.max(viewLength + n, viewChars.length * 4)));
+        }
+        return true;
+    }
+
     private void emit(char ch) {
         if (viewLength == viewChars.length) {
-            handOver();
+            makeRoom(1);
         }
         viewChars[viewLength++] = ch;
     }
 
     private void emit(char[] c, int from, int n) {
-        if (viewLength + n > viewChars.length) {
-            handOver();
-            if (n > viewChars.length) {
-                view.write(c, from, n, spans);
-                return;
-            }
+        if (viewLength + n > viewChars.length && !makeRoom(n)) {
+            view.write(c, from, n, spans);
+            return;
         }
         System.arraycopy(c, from, viewChars, viewLength, n);
         viewLength += n;
@@ -189,12 +209,9 @@ final class JsonMasking implements CharProcessor {
 
     private void emit(CharSequence s) {
         int n = s.length();
-        if (viewLength + n > viewChars.length) {
-            handOver();
-            if (n > viewChars.length) {
-                view.write(s, spans);
-                return;
-            }
+        if (viewLength + n > viewChars.length && !makeRoom(n)) {
+            view.write(s, spans);
+            return;
         }
         if (s instanceof String) {
             ((String) s).getChars(0, n, viewChars, viewLength);
@@ -335,7 +352,7 @@ final class JsonMasking implements CharProcessor {
                 return;
             default:
                 if (ch == '-' || (ch >= '0' && ch <= '9')) {
-                    number.setLength(0);
+                    number.clear();
                     number.append(ch);
                     scalarRule = rule;
                     scalarField = field;
@@ -587,7 +604,7 @@ final class JsonMasking implements CharProcessor {
                 emit(digits);
             } else {
                 spans.number(start, start + number.length(), null);
-                emit(number);
+                emit(number.chars, 0, number.length());
             }
         }
         scalarRule = null;
@@ -740,6 +757,57 @@ final class JsonMasking implements CharProcessor {
         return new UnmaskableBodyException("the response body, declared as JSON, is not valid JSON at char " + offset
                 + ": " + what + "; it is not delivered beyond that point, since its field rules cannot be applied"
                 + " to what cannot be parsed");
+    }
+
+    /**
+     * The number being read, its chars reused: a {@code StringBuilder} would check every char it
+     * takes for its compact form, and numbers are a good part of most documents.
+     */
+    private static final class NumberChars implements CharSequence {
+        char[] chars = new char[32];
+        private int length;
+
+        void clear() {
+            length = 0;
+        }
+
+        void append(char c) {
+            if (length == chars.length) {
+                chars = Arrays.copyOf(chars, length * 2);
+            }
+            chars[length++] = c;
+        }
+
+        void append(char[] c, int from, int n) {
+            if (length + n > chars.length) {
+                chars = Arrays.copyOf(chars, Math.max(length + n, chars.length * 2));
+            }
+            System.arraycopy(c, from, chars, length, n);
+            length += n;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index >= length) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return chars[index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString().substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return new String(chars, 0, length);
+        }
     }
 
     /** The path of the value being started, as {@link Masker#jsonFieldMask} reads it; reused. */

@@ -127,7 +127,9 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
             onFinish.accept(new BodyReport(0, 0, Map.of(), plan.kind().label(), null, e, false));
             throw e;
         }
-        return new MaskingBodySubscriber<>(subscriber, plan, masker, options, onFinish);
+        MaskingBodySubscriber<T> masking = new MaskingBodySubscriber<>(subscriber, plan, masker, options, onFinish);
+        // A body that completes at its end anyway completes on the client's thread, not one thread later.
+        return InlineCompletion.completesAtEnd(subscriber) ? InlineCompletion.adapt(masking) : masking;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -42,6 +43,12 @@ final class MaskingBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
     private volatile Throwable upstreamError;
     private volatile boolean cancelled;
     private volatile Throwable badRequest;
+    /** Told when the body ends here rather than upstream (see {@link #onEndedByItself}); null when nobody asks. */
+    private volatile Runnable endedByItself;
+    /** Whether the next item is asked for after the drain loop is left rather than from inside it. */
+    private volatile boolean askOutsideLoop;
+    /** An item to ask for once the drain loop is left (with {@link #askOutsideLoop}). */
+    private final AtomicBoolean askPending = new AtomicBoolean();
 
     // Drain-loop state: touched only by the thread inside drain().
     private boolean started;
@@ -56,6 +63,35 @@ final class MaskingBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
         this.plan = plan;
         this.onFinish = onFinish;
         this.pipeline = plan.refusal() == null ? new BodyPipeline(plan, masker, options) : null;
+    }
+
+    /**
+     * Tells {@code listener} when this subscriber ends the body on its own — a body it cannot
+     * mask, an agent subscriber that throws, asks for less than one item or cancels — after the
+     * agent's subscriber got the signal. The client's stream is cancelled then and may signal
+     * nothing more, so a wrapper whose body completes only with an upstream signal must hear it
+     * from here.
+     */
+    void onEndedByItself(Runnable listener) {
+        this.endedByItself = listener;
+    }
+
+    /**
+     * Asks the client for the next item only after leaving the drain loop, never from inside it,
+     * so that whatever the client delivers in answer — on this thread or another — finds the loop
+     * free and is handled before the signal returns: when {@code onComplete} returns, the agent's
+     * subscriber has had the body's end. For agent subscribers that take every item as it comes
+     * ({@code ofString}); call before the client subscribes.
+     */
+    void handleSignalsInLine() {
+        this.askOutsideLoop = true;
+    }
+
+    private void endedByItself() {
+        Runnable listener = endedByItself;
+        if (listener != null) {
+            listener.run();
+        }
     }
 
     @Override
@@ -132,8 +168,11 @@ final class MaskingBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
             }
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
-                return;
+                break;
             }
+        }
+        if (askPending.get() && askPending.compareAndSet(true, false)) {
+            upstream.request(1); // the loop is free: what this delivers is handled at once, on its own thread
         }
     }
 
@@ -151,6 +190,7 @@ final class MaskingBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
                 upstream.cancel();
                 close();
                 report(null, true);
+                endedByItself();
                 return;
             }
             Throwable error = badRequest != null ? badRequest : upstreamError;
@@ -196,6 +236,10 @@ final class MaskingBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
             }
             if (!requested && !inputEnded) {
                 requested = true;
+                if (askOutsideLoop) {
+                    askPending.set(true);
+                    return; // asked for in drain(), once the loop is free
+                }
                 upstream.request(1); // may call onNext right here: the loop picks it up
                 continue;
             }
@@ -240,6 +284,9 @@ final class MaskingBodySubscriber<T> implements HttpResponse.BodySubscriber<T> {
         ready = null;
         inbox.clear();
         downstream.onError(error);
+        if (error != upstreamError) {
+            endedByItself();
+        }
     }
 
     private void close() {

@@ -37,6 +37,15 @@ final class UpstreamBytes implements ByteSource {
         return ended;
     }
 
+    /** Unread bytes of the current item, at most {@code Integer.MAX_VALUE}. */
+    int available() {
+        long n = 0;
+        for (int i = index; i < item.size(); i++) {
+            n += item.get(i).remaining();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
     /** Bytes received so far. */
     long received() {
         return received;
