@@ -19,6 +19,8 @@ def rows(path):
             name = name[-2] + "." + name[-1]
             params = ",".join(f"{k}={v}" for k, v in sorted((r.get("params") or {}).items()))
             primary = r["primaryMetric"]
+            if "rawData" not in primary:
+                continue  # a sample-time histogram (latency percentiles): JMH's own output shows those
             values = [v for fork in primary["rawData"] for v in fork]
             alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm", {}).get("score")
             yield name, params, primary["scoreUnit"], values, alloc
