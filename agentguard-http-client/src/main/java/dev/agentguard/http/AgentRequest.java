@@ -56,6 +56,14 @@ final class AgentRequest extends HttpRequest {
      *                                  or carries user information in its URL
      */
     static AgentRequest snapshot(HttpRequest request) {
+        return snapshot(request, null);
+    }
+
+    /**
+     * {@link #snapshot(HttpRequest)}, taking the request's body-less action from {@code actions}
+     * (the client's, or {@code null}) when it was made before.
+     */
+    static AgentRequest snapshot(HttpRequest request, BodylessActions actions) {
         Objects.requireNonNull(request, "request");
         URI uri = Objects.requireNonNull(request.uri(), "request.uri()");
         checkParts(uri, "the request URI");
@@ -63,7 +71,7 @@ final class AgentRequest extends HttpRequest {
         // HttpHeaders is a final, immutable class that validated its names when it was made, so the
         // agent's headers are kept as they are: read once, they cannot change afterwards.
         HttpHeaders headers = request.headers();
-        HttpAction bodyless = bodylessAction(uri, method, headers, "the request URI");
+        HttpAction bodyless = bodylessAction(uri, method, headers, "the request URI", actions);
         Objects.requireNonNull(method, "request.method()");
         if (headers == null) {
             throw new IllegalArgumentException("the request's headers are not valid HTTP headers "
@@ -86,10 +94,12 @@ final class AgentRequest extends HttpRequest {
      * that action is the one decided on for a request without a body, so the URI is read once. A
      * method or header the action refuses is left to the decision, which refuses it as before.
      */
-    private static HttpAction bodylessAction(URI uri, String method, HttpHeaders headers, String what) {
+    private static HttpAction bodylessAction(URI uri, String method, HttpHeaders headers, String what,
+                                             BodylessActions actions) {
         if (method != null && headers != null) {
             try {
-                return HttpAction.of(method, uri, headers.map(), 0, Map.of());
+                return actions == null ? HttpAction.of(method, uri, headers.map(), 0, Map.of())
+                        : actions.of(method, uri, headers.map());
             } catch (IllegalArgumentException e) {
                 // The URI's fault is reported below as checkUri reports it; the method's or a header's, where decided.
             }

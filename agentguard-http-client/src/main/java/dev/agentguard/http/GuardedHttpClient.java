@@ -175,7 +175,7 @@ public final class GuardedHttpClient extends HttpClient implements AutoCloseable
         if (shutdown) {
             throw new IOException("the guarded HTTP client \"" + gate.resource() + "\" is shut down");
         }
-        AgentRequest snapshot = AgentRequest.snapshot(request);
+        AgentRequest snapshot = AgentRequest.snapshot(request, gate.bodylessActions());
         // The calling thread's bindings are captured now, so an identity renewed later is the same call's.
         AgentContext.Captured bindings = AgentContext.capture();
         AgentIdentity identity = gate.identityNow(snapshot);

@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link GuardedHttpClient}; thread-safe.
  */
 final class HttpGate {
+    /** The actions of the body-less requests this client sent: worked out once per method, URI and header names. */
+    private final BodylessActions bodylessActions = new BodylessActions();
+
 
     /**
      * Headers the HTTP client computes, or that change how a server or proxy frames the request:
@@ -87,6 +90,11 @@ final class HttpGate {
 
     /** A credential, its target, and the client that sends to the target (its own for a client certificate). */
     record TargetCredential(HttpTarget target, HttpCredential credential, HttpClient client) {
+    }
+
+    /** The client's kept body-less actions (see {@link BodylessActions}). */
+    BodylessActions bodylessActions() {
+        return bodylessActions;
     }
 
     HttpGate(Guard guard, IdentitySource identities, String resource, Clock clock, HttpClient delegate,

@@ -1,10 +1,9 @@
 package dev.agentguard.ssh;
 
+import dev.agentguard.core.cache.BoundedCache;
 import dev.agentguard.core.guard.Guard;
 import dev.agentguard.core.guard.PreparedAction;
 
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The command lines a client has run, kept as the guard's {@link PreparedAction}s: an agent runs
@@ -38,7 +37,7 @@ final class PreparedCommands {
     }
 
     private final Guard guard;
-    private final ConcurrentHashMap<Key, PreparedAction> kept = new ConcurrentHashMap<>();
+    private final BoundedCache<Key, PreparedAction> kept = new BoundedCache<>(CAPACITY);
 
     PreparedCommands(Guard guard) {
         this.guard = guard;
@@ -56,13 +55,7 @@ final class PreparedCommands {
         }
         p = prepare(target, line, interactive);
         if (p.action().redactedText().equals(line)) {
-            if (kept.size() >= CAPACITY) {
-                evict();
-            }
-            PreparedAction first = kept.putIfAbsent(key, p);
-            if (first != null) {
-                return first; // another thread prepared the same line: keep one
-            }
+            return kept.putIfAbsent(key, p); // another thread may have prepared the same line: keep one
         }
         return p;
     }
@@ -74,14 +67,5 @@ final class PreparedCommands {
 
     private PreparedAction prepare(SshTarget target, String line, boolean interactive) {
         return guard.prepare(SshActions.command(target, guard.masker(), line, interactive));
-    }
-
-    private void evict() {
-        int toRemove = Math.max(1, CAPACITY / 8);
-        Iterator<Key> keys = kept.keySet().iterator();
-        while (toRemove-- > 0 && keys.hasNext()) {
-            keys.next();
-            keys.remove();
-        }
     }
 }

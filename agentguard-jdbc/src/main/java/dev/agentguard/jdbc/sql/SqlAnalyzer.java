@@ -2,6 +2,7 @@ package dev.agentguard.jdbc.sql;
 
 import dev.agentguard.core.action.SqlAction;
 import dev.agentguard.core.action.SqlStatement;
+import dev.agentguard.core.cache.BoundedCache;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.agentguard.jdbc.sql;
 
+import dev.agentguard.core.cache.BoundedCache;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
