@@ -13,7 +13,8 @@ import java.util.Map;
  * canonicalised, the path routed) is a pure function of those, so it is worked out once.
  *
  * <p>A key holds no header value: a request with a method-override header, whose value is part of
- * the action, is worked out afresh every time and not kept. The URI's text is compared exactly
+ * the action, is worked out afresh every time and not kept. Nor is a URI with a query (which may
+ * carry a key or a token) or a fragment: nothing secret outlives its request here. The URI's text is compared exactly
  * ({@code %2f} and {@code %2F} are different keys), so a kept action is the one this very text
  * makes. At most {@value #CAPACITY} actions are kept; when full, an eighth of them is dropped.
  * Thread-safe.
@@ -33,7 +34,8 @@ final class BodylessActions {
     /** The action of a body-less {@code method} request to {@code uri} with {@code headers}: kept, or made now. */
     HttpAction of(String method, URI uri, Map<String, List<String>> headers) {
         String text = uri.toString();
-        if (text.length() > MAX_URI_LENGTH) {
+        // A query may carry a key or token (?api_key=…): such a URI is not kept beyond its request.
+        if (text.length() > MAX_URI_LENGTH || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             return HttpAction.of(method, uri, headers, 0, Map.of());
         }
         for (String name : headers.keySet()) {

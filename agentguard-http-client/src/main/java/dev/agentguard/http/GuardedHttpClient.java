@@ -615,26 +615,8 @@ public final class GuardedHttpClient extends HttpClient implements AutoCloseable
                         + "GuardedHttpClient.Builder.credential(...)");
             }
             Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
-            Guard effectiveGuard = guard;
-            if (guard != null) {
-                if (policy != null || journal != null || approver != null || approvalTimeout != null) {
-                    throw new IllegalStateException("guard is set together with policy, journal, approver or "
-                            + "approvalTimeout: configure those on the Guard, or drop guard(...) and set them here");
-                }
-            } else {
-                if (policy == null || journal == null) {
-                    throw new IllegalStateException((policy == null ? "policy" : "journal") + " is not set: pass "
-                            + "a policy and a journal, or a Guard built from them");
-                }
-                Guard.Builder builder = Guard.builder().policy(policy).journal(journal).clock(effectiveClock);
-                if (approver != null) {
-                    builder.approver(approver);
-                }
-                if (approvalTimeout != null) {
-                    builder.approvalTimeout(approvalTimeout);
-                }
-                effectiveGuard = builder.build();
-            }
+            Guard effectiveGuard = Guard.ofChannelSettings(guard, policy, journal, approver, approvalTimeout,
+                    effectiveClock);
             List<HttpClient> clients = new ArrayList<>();
             clients.add(client);
             Map<SSLContext, HttpClient> certificateClients = new IdentityHashMap<>();

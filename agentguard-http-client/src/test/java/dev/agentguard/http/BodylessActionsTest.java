@@ -21,12 +21,23 @@ class BodylessActionsTest {
     @Test
     void aRepeatedRequestGetsTheActionItsTextMakes() {
         BodylessActions actions = new BodylessActions();
-        URI uri = URI.create("https://api.example.com/v1/orders?page=2");
+        URI uri = URI.create("https://api.example.com/v1/orders/7");
         HttpAction first = actions.of("GET", uri, NO_HEADERS);
         assertEquals(HttpAction.of("GET", uri, NO_HEADERS, 0, Map.of()), first);
-        assertSame(first, actions.of("GET", URI.create("https://api.example.com/v1/orders?page=2"), NO_HEADERS),
+        assertSame(first, actions.of("GET", URI.create("https://api.example.com/v1/orders/7"), NO_HEADERS),
                 "an equal URI made anew hits");
         assertEquals(1, actions.size());
+    }
+
+    @Test
+    void aUriWithAQueryOrFragmentIsNeverKeptSinceItMayCarryASecret() {
+        BodylessActions actions = new BodylessActions();
+        URI withKey = URI.create("https://api.example.com/v1/orders?api_key=sk_live_51Hx");
+        URI withFragment = URI.create("https://api.example.com/v1/orders#token=abc");
+        assertEquals(HttpAction.of("GET", withKey, NO_HEADERS, 0, Map.of()), actions.of("GET", withKey, NO_HEADERS));
+        assertEquals(HttpAction.of("GET", withFragment, NO_HEADERS, 0, Map.of()),
+                actions.of("GET", withFragment, NO_HEADERS));
+        assertEquals(0, actions.size());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.agentguard.jdbc;
 
+import dev.agentguard.core.guard.AgentSession;
+
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;

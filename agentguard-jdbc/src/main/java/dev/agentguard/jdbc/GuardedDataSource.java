@@ -2,6 +2,7 @@ package dev.agentguard.jdbc;
 
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.core.approval.Approver;
+import dev.agentguard.core.guard.AgentSession;
 import dev.agentguard.core.guard.Guard;
 import dev.agentguard.core.identity.AgentContext;
 import dev.agentguard.core.identity.IdentitySource;
@@ -357,26 +358,8 @@ public final class GuardedDataSource implements DataSource, AutoCloseable {
                         + "IdentitySource.fixed(AgentIdentity.of(\"payments-agent\"))");
             }
             Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
-            Guard effectiveGuard = guard;
-            if (guard != null) {
-                if (policy != null || journal != null || approver != null || approvalTimeout != null) {
-                    throw new IllegalStateException("guard is set together with policy, journal, approver or "
-                            + "approvalTimeout: configure those on the Guard, or drop guard(...) and set them here");
-                }
-            } else {
-                if (policy == null || journal == null) {
-                    throw new IllegalStateException((policy == null ? "policy" : "journal") + " is not set: pass "
-                            + "a policy and a journal, or a Guard built from them");
-                }
-                Guard.Builder builder = Guard.builder().policy(policy).journal(journal).clock(effectiveClock);
-                if (approver != null) {
-                    builder.approver(approver);
-                }
-                if (approvalTimeout != null) {
-                    builder.approvalTimeout(approvalTimeout);
-                }
-                effectiveGuard = builder.build();
-            }
+            Guard effectiveGuard = Guard.ofChannelSettings(guard, policy, journal, approver, approvalTimeout,
+                    effectiveClock);
             // Without a configured analyzer, the first connection picks the dialect (SqlGate.learnDialect).
             // An identity bound on the calling thread (AgentContext.bind) wins over the data source's own source:
             // one pool can serve several agents of a multi-agent JVM, each under its own identity.

@@ -3,6 +3,7 @@ package dev.agentguard.jdbc;
 import dev.agentguard.audit.Channel;
 import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.ActionRefusedException;
+import dev.agentguard.core.guard.AgentSession;
 import dev.agentguard.core.guard.Guard;
 import dev.agentguard.core.guard.Permit;
 import dev.agentguard.core.guard.Refusal;

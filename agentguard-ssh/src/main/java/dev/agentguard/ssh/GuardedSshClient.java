@@ -5,6 +5,7 @@ import dev.agentguard.audit.EventDraft;
 import dev.agentguard.audit.Phase;
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.core.approval.Approver;
+import dev.agentguard.core.guard.AgentSession;
 import dev.agentguard.core.guard.Guard;
 import dev.agentguard.core.identity.AgentContext;
 import dev.agentguard.core.identity.IdentitySource;
@@ -462,26 +463,8 @@ public final class GuardedSshClient implements AutoCloseable {
                 }
             }
             Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
-            Guard effectiveGuard = guard;
-            if (guard != null) {
-                if (policy != null || journal != null || approver != null || approvalTimeout != null) {
-                    throw new IllegalStateException("guard is set together with policy, journal, approver or "
-                            + "approvalTimeout: configure those on the Guard, or drop guard(...) and set them here");
-                }
-            } else {
-                if (policy == null || journal == null) {
-                    throw new IllegalStateException((policy == null ? "policy" : "journal") + " is not set: pass "
-                            + "a policy and a journal, or a Guard built from them");
-                }
-                Guard.Builder builder = Guard.builder().policy(policy).journal(journal).clock(effectiveClock);
-                if (approver != null) {
-                    builder.approver(approver);
-                }
-                if (approvalTimeout != null) {
-                    builder.approvalTimeout(approvalTimeout);
-                }
-                effectiveGuard = builder.build();
-            }
+            Guard effectiveGuard = Guard.ofChannelSettings(guard, policy, journal, approver, approvalTimeout,
+                    effectiveClock);
             return new GuardedSshClient(this, effectiveGuard, effectiveClock);
         }
     }

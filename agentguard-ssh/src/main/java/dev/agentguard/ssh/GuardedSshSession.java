@@ -2,6 +2,7 @@ package dev.agentguard.ssh;
 
 import dev.agentguard.audit.EventDraft;
 import dev.agentguard.audit.Phase;
+import dev.agentguard.core.guard.AgentSession;
 import dev.agentguard.core.guard.Permit;
 import dev.agentguard.core.guard.PreparedAction;
 import dev.agentguard.ssh.recording.Recording;

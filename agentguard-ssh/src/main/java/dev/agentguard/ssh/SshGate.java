@@ -7,6 +7,7 @@ import dev.agentguard.audit.Phase;
 import dev.agentguard.audit.journal.JournalException;
 import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.ActionRefusedException;
+import dev.agentguard.core.guard.AgentSession;
 import dev.agentguard.core.guard.Guard;
 import dev.agentguard.core.guard.Permit;
 import dev.agentguard.core.guard.PreparedAction;

@@ -127,6 +127,37 @@ public final class Guard {
         this.systemClock = clock.equals(Clock.systemUTC());
     }
 
+    /**
+     * The guard of a channel's builder (the guarded data source, HTTP client, SSH client): either
+     * {@code guard}, given whole, or one built from {@code policy} and {@code journal} (with the
+     * {@code approver} and {@code approvalTimeout} when set) on {@code clock}. Settings of both
+     * kinds at once, or a policy without a journal, are refused with a message that says so.
+     *
+     * @throws IllegalStateException naming what is missing or contradictory
+     */
+    public static Guard ofChannelSettings(Guard guard, Policy policy, Journal journal, Approver approver,
+                                          Duration approvalTimeout, Clock clock) {
+        if (guard != null) {
+            if (policy != null || journal != null || approver != null || approvalTimeout != null) {
+                throw new IllegalStateException("guard is set together with policy, journal, approver or "
+                        + "approvalTimeout: configure those on the Guard, or drop guard(...) and set them here");
+            }
+            return guard;
+        }
+        if (policy == null || journal == null) {
+            throw new IllegalStateException((policy == null ? "policy" : "journal") + " is not set: pass "
+                    + "a policy and a journal, or a Guard built from them");
+        }
+        Builder builder = builder().policy(policy).journal(journal).clock(clock);
+        if (approver != null) {
+            builder.approver(approver);
+        }
+        if (approvalTimeout != null) {
+            builder.approvalTimeout(approvalTimeout);
+        }
+        return builder.build();
+    }
+
     /** Starts configuring a guard. */
     public static Builder builder() {
         return new Builder();
