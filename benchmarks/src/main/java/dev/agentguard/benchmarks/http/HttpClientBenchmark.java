@@ -3,13 +3,6 @@ package dev.agentguard.benchmarks.http;
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.benchmarks.ForkedJvm;
 import dev.agentguard.benchmarks.ScratchDirectory;
-import dev.agentguard.core.identity.AgentIdentity;
-import dev.agentguard.core.identity.IdentitySource;
-import dev.agentguard.core.policy.HttpCondition;
-import dev.agentguard.core.policy.Policy;
-import dev.agentguard.core.policy.Rule;
-import dev.agentguard.core.policy.Effect;
-import dev.agentguard.http.GuardedHttpClient;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class HttpClientBenchmark {
 
-    /** {@code raw}: the JDK client; {@code guarded}: the same client inside a {@link GuardedHttpClient}. */
+    /** {@code raw}: the JDK client; {@code guarded}: the same client inside a {@link dev.agentguard.http.GuardedHttpClient}. */
     @Param({"raw", "guarded"})
     public String library;
 
@@ -80,12 +73,7 @@ public class HttpClientBenchmark {
         if (library.equals("guarded")) {
             journalDirectory = ScratchDirectory.create("agentguard-bench-http-");
             journal = Journal.builder(journalDirectory.path()).minFreeSpace(1L << 30).open();
-            Policy policy = Policy.builder().name("bench").defaultEffect(Effect.DENY)
-                    .rule(Rule.allow("api-reads").http(HttpCondition.builder().methods("GET").hosts("127.0.0.1").build()))
-                    .build();
-            client = GuardedHttpClient.builder().client(raw).name("bench-api")
-                    .identity(IdentitySource.fixed(AgentIdentity.of("bench-agent", "bench")))
-                    .policy(policy).journal(journal).build();
+            client = BenchPolicy.guard(raw, journal);
         } else if (library.equals("raw")) {
             client = raw;
         } else {

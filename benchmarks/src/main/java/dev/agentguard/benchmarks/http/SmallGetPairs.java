@@ -1,0 +1,49 @@
+package dev.agentguard.benchmarks.http;
+
+import dev.agentguard.benchmarks.PairedRun;
+
+/**
+ * The raw and the guarded small GET of {@link HttpClientBenchmark} in one JVM, run in pairs by
+ * {@link PairedRun}: the quartiles of each, the median of the paired differences with its 95 %
+ * confidence interval, and the means. Each client has a loopback server of its own, set up alike.
+ *
+ * <pre>
+ * java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+ *      --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true \
+ *      -Dsun.net.httpserver.nodelay=true \
+ *      -cp benchmarks/target/benchmarks.jar dev.agentguard.benchmarks.http.SmallGetPairs [warm-up pairs] [pairs]
+ * </pre>
+ * Defaults: 20,000 warm-up pairs, 60,000 measured pairs (about 20 seconds).
+ */
+public final class SmallGetPairs {
+
+    private SmallGetPairs() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 60_000;
+        HttpClientBenchmark raw = new HttpClientBenchmark();
+        raw.library = "raw";
+        HttpClientBenchmark guarded = new HttpClientBenchmark();
+        guarded.library = "guarded";
+        raw.startServer();
+        try {
+            raw.openClient();
+            guarded.startServer();
+            try {
+                guarded.openClient();
+                try {
+                    PairedRun.run(raw::smallGet, guarded::smallGet, warmUp, pairs);
+                } finally {
+                    guarded.closeClient();
+                }
+            } finally {
+                guarded.stopServer();
+            }
+        } finally {
+            raw.stopServer();
+        }
+        System.exit(0); // the journal's threads are not all daemons
+    }
+}
