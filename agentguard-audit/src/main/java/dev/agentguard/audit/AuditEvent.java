@@ -77,7 +77,7 @@ public record AuditEvent(
         Hash hash) {
 
     /** The event format this version writes. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * The extension by which an OUTCOME event names its INTENT event: the intent's sequence

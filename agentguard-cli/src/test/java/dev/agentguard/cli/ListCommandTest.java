@@ -132,7 +132,7 @@ class ListCommandTest {
         assertEquals(2, lines.size());
         JsonNode deleteIntent = JSON.readTree(lines.get(0));
         AuditEvent expected = events.get(3);
-        assertEquals(1, deleteIntent.get("formatVersion").asInt());
+        assertEquals(2, deleteIntent.get("formatVersion").asInt());
         assertEquals(expected.eventId(), deleteIntent.get("eventId").asText());
         assertEquals(4, deleteIntent.get("sequence").asLong());
         assertEquals("2026-11-25T10:00:00Z", deleteIntent.get("timestamp").asText());

@@ -64,7 +64,7 @@ class ShowCommandTest {
                 "eventId                    " + ssh.eventId(),
                 "sequence                   6",
                 "timestamp                  2026-11-26T08:00:00Z",
-                "formatVersion              1",
+                "formatVersion              2",
                 "phase                      INTENT",
                 "agentId                    ops-agent",
                 "onBehalfOf                 -",

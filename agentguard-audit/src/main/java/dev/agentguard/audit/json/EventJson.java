@@ -17,7 +17,7 @@ import java.util.Map;
  * left out rather than written as {@code null}.
  *
  * <pre>
- * {"formatVersion":1,"eventId":"3f9a0c1b2d4e-42","sequence":42,"timestamp":"2026-11-25T22:14:03.123456789Z",
+ * {"formatVersion":2,"eventId":"3f9a0c1b2d4e-42","sequence":42,"timestamp":"2026-11-25T22:14:03.123456789Z",
  *  "phase":"INTENT","agentId":"payments-agent","channel":"JDBC","action":"DELETE FROM cards",
  *  "objects":["PUBLIC.CARDS"],"decision":"DENIED","ruleId":"no-delete-without-where",
  *  "previousHash":"…","hash":"…"}

@@ -42,21 +42,121 @@ class EventCodecTest {
         try (JournalReader r = JournalReader.open(dir)) {
             head = r.events(EventFilter.all()).get(1).hash(); // journal.close
         }
-        // A version-2 writer appends an event with a new text field, a field of a type this
+        // A version-3 writer appends an event with a new text field, a field of a type this
         // version does not know, and a decision value it does not know.
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[]{'A', 'G', 'E', 2});
-        text(out, "id", journalId + "-3");
-        field(out, "seq", 'L', longBytes(3));
-        field(out, "ts", 'L', longBytes(1_764_000_000_000_000_000L));
-        field(out, "prev", 'H', head.toBytes());
+        ByteArrayOutputStream out = spelledOutStart(3, journalId, head);
         text(out, "phase", "INTENT");
         text(out, "agent", "future-agent");
         text(out, "channel", "GRPC");
         text(out, "decision", "QUARANTINED");
         text(out, "risk", "high");
         field(out, "geo", 'Z', new byte[]{1, 2, 3});
-        byte[] encoding = out.toByteArray();
+        appendEntry(dir, out.toByteArray());
+
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all()).get(2);
+            assertEquals(3, e.formatVersion());
+            assertEquals("future-agent", e.agentId());
+            assertEquals(Channel.UNKNOWN, e.channel());
+            assertEquals(Decision.UNKNOWN, e.decision());
+            assertEquals(Map.of("risk", "high", "geo", "0x010203", "channel", "GRPC", "decision", "QUARANTINED"), e.extensions());
+        }
+        assertEquals(3, JournalVerifier.forJournal(dir).verify().events(), "the newer event is part of the verified chain");
+    }
+
+    @Test
+    void readsAndVerifiesVersionOneEventsWhoseFieldNamesAreSpelledOut(@TempDir Path dir) throws Exception {
+        Hash head;
+        String journalId;
+        try (Journal j = Journal.builder(dir).open()) {
+            journalId = j.journalId();
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            head = r.events(EventFilter.all()).get(1).hash();
+        }
+        ByteArrayOutputStream out = spelledOutStart(1, journalId, head);
+        text(out, "phase", "SYSTEM");
+        text(out, "agent", "old-writer");
+        text(out, "channel", "JDBC");
+        text(out, "action", "SELECT 1");
+        text(out, "intent-seq", "2");
+        appendEntry(dir, out.toByteArray());
+
+        try (JournalReader r = JournalReader.open(dir)) {
+            AuditEvent e = r.events(EventFilter.all()).get(2);
+            assertEquals(1, e.formatVersion());
+            assertEquals(Phase.SYSTEM, e.phase());
+            assertEquals("old-writer", e.agentId());
+            assertEquals(Channel.JDBC, e.channel());
+            assertEquals("SELECT 1", e.action());
+            assertEquals(head, e.previousHash());
+            assertEquals(Map.of("intent-seq", "2"), e.extensions());
+        }
+        assertEquals(3, JournalVerifier.forJournal(dir).verify().events(), "a version-1 event is part of the verified chain");
+    }
+
+    @Test
+    void writesTheFieldsTheFormatDefinesAsOneByteCodesAndExtensionsByName() throws Exception {
+        EventCodec.Encoder enc = new EventCodec.Encoder();
+        EventDraft draft = EventDraft.of(Phase.OUTCOME, Channel.JDBC).agent("payments-agent").session("jdbc-1")
+                .action("SELECT 1").decision(Decision.ALLOWED, "read-cards").count("rows", 1)
+                .extension("intent-seq", 2L);
+        enc.encode("0123456789ab-7", 7, 1_000, Hash.ZERO, draft);
+        String bytes = new String(enc.buffer(), 0, enc.length(), StandardCharsets.ISO_8859_1);
+        for (String name : EventCodec.CODED_NAMES) {
+            assertTrue(!bytes.contains((char) name.length() + name), "the name '" + name + "' is spelled out");
+        }
+        assertTrue(bytes.contains((char) 10 + "intent-seq"), "an extension keeps its name");
+        assertEquals(2, enc.buffer()[3], "format version");
+
+        byte[] entry = Arrays.copyOf(enc.buffer(), enc.length() + 32);
+        AuditEvent e = EventCodec.decode(entry, entry.length);
+        assertEquals(2, e.formatVersion());
+        assertEquals("0123456789ab-7", e.eventId());
+        assertEquals(7, e.sequence());
+        assertEquals(Phase.OUTCOME, e.phase());
+        assertEquals("payments-agent", e.agentId());
+        assertEquals("jdbc-1", e.sessionId());
+        assertEquals("SELECT 1", e.action());
+        assertEquals(Decision.ALLOWED, e.decision());
+        assertEquals("read-cards", e.ruleId());
+        assertEquals(Map.of("rows", 1L), e.counts());
+        assertEquals(Map.of("intent-seq", "2"), e.extensions());
+
+        EventCodec.ChainView view = new EventCodec.ChainView();
+        EventCodec.scan(entry, entry.length, view);
+        assertEquals(7, view.sequence);
+        assertEquals("0123456789ab-7", view.eventId(entry));
+    }
+
+    @Test
+    void rejectsAFieldCodeTheFormatDoesNotDefine() {
+        EventCodec.Encoder enc = new EventCodec.Encoder();
+        enc.encode("0123456789ab-1", 1, 0, Hash.ZERO, EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a"));
+        byte[] entry = Arrays.copyOf(enc.buffer(), enc.length() + 32);
+        entry[4] = (byte) 0xFF; // the id field's code
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.decode(entry, entry.length));
+        assertEquals("field code 0xff at byte 4 is not one this version knows (a newer writer's field would carry "
+                + "its name)", e.getMessage());
+        assertThrows(MalformedEventException.class, () -> EventCodec.scan(entry, entry.length, new EventCodec.ChainView()));
+    }
+
+    /**
+     * The start of event 3 as a writer of format {@code version} that spells out every field name
+     * would write it: id, seq, ts and prev (chained to {@code head}).
+     */
+    private static ByteArrayOutputStream spelledOutStart(int version, String journalId, Hash head) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[]{'A', 'G', 'E', (byte) version});
+        text(out, "id", journalId + "-3");
+        field(out, "seq", 'L', longBytes(3));
+        field(out, "ts", 'L', longBytes(1_764_000_000_000_000_000L));
+        field(out, "prev", 'H', head.toBytes());
+        return out;
+    }
+
+    /** Appends {@code encoding} and its SHA-256 to the journal in {@code dir} as the next entry. */
+    private static void appendEntry(Path dir, byte[] encoding) throws Exception {
         byte[] entry = Arrays.copyOf(encoding, encoding.length + 32);
         System.arraycopy(MessageDigest.getInstance("SHA-256").digest(encoding), 0, entry, encoding.length, 32);
         try (SingleChronicleQueue q = ChronicleRuntime.open(dir, RollCycle.DAILY, Clock.systemUTC(), false);
@@ -65,16 +165,6 @@ class EventCodecTest {
                 dc.wire().bytes().write(entry);
             }
         }
-
-        try (JournalReader r = JournalReader.open(dir)) {
-            AuditEvent e = r.events(EventFilter.all()).get(2);
-            assertEquals(2, e.formatVersion());
-            assertEquals("future-agent", e.agentId());
-            assertEquals(Channel.UNKNOWN, e.channel());
-            assertEquals(Decision.UNKNOWN, e.decision());
-            assertEquals(Map.of("risk", "high", "geo", "0x010203", "channel", "GRPC", "decision", "QUARANTINED"), e.extensions());
-        }
-        assertEquals(3, JournalVerifier.forJournal(dir).verify().events(), "the newer event is part of the verified chain");
     }
 
     @Test

@@ -19,13 +19,15 @@ import java.util.Locale;
  * (RFC 5425, the framing of syslog over TLS):
  *
  * <pre>
- * 312 &lt;110&gt;1 2026-11-25T22:14:03.123456Z host-1 agentguard - INTENT [agentguard@32473 journal="3f9a0c1b2d4e" seq="42" hash="…"] {"formatVersion":1,…}
+ * 312 &lt;110&gt;1 2026-11-25T22:14:03.123456Z host-1 agentguard - INTENT [agentguard@32473 journal="3f9a0c1b2d4e" seq="42" hash="…"] {"formatVersion":2,…}
  * </pre>
  *
  * Timestamps carry six fractional digits (microseconds), the most RFC 5424 allows.
  */
 final class SyslogMessages {
     /** Severity (RFC 5424): warning for denials and failures, notice for approvals and masking, else informational. */
+    /** CEF Device Version: the version of the event's fields as exported (docs/journal-format.md). */
+    static final String CEF_VERSION = "1";
     static final int WARNING = 4;
     static final int NOTICE = 5;
     static final int INFORMATIONAL = 6;
@@ -151,7 +153,9 @@ final class SyslogMessages {
             ext(ext, "cs6", e.traceId());
             ext(ext, "cs6Label", e.traceId() == null ? null : "trace");
             ext(ext, "reason", e.error());
-            return "CEF:0|AgentGuard|AgentGuard|" + e.formatVersion() + "|" + headerField(signature) + "|"
+            // Device Version: the version of the record's fields (the JSON export's), which a SIEM's
+            // parser keys on; the journal's binary encoding version may change without them.
+            return "CEF:0|AgentGuard|AgentGuard|" + CEF_VERSION + "|" + headerField(signature) + "|"
                     + headerField(name) + "|" + cefSeverity(e) + "|" + ext;
         }
 
@@ -164,7 +168,7 @@ final class SyslogMessages {
             ext(ext, "cs1", cp.hash().toHex());
             ext(ext, "cs1Label", "hash");
             ext(ext, "msg", cp.toLine());
-            return "CEF:0|AgentGuard|AgentGuard|1|JOURNAL.CHECKPOINT|journal checkpoint|1|" + ext;
+            return "CEF:0|AgentGuard|AgentGuard|" + CEF_VERSION + "|JOURNAL.CHECKPOINT|journal checkpoint|1|" + ext;
         }
 
         private static int cefSeverity(AuditEvent e) {
