@@ -60,7 +60,7 @@ public final class StreamingMasker {
 
     private final Masker masker;
     /** Starts small: most streams (a short response, a command's stderr) never fill a window. */
-    private char[] buf = new char[256];
+    private char[] buf = new char[64];
     /** {@code buf[0, ctx)} is context (already released), {@code buf[ctx, len)} is pending. */
     private int ctx;
     private int len;
@@ -72,10 +72,10 @@ public final class StreamingMasker {
     private boolean finished;
 
     private int spanCount;
-    private int[] starts = new int[16];
-    private int[] ends = new int[16];
-    private int[] slots = new int[16];
-    private boolean[] mergedSpans = new boolean[16];
+    private int[] starts = new int[4];
+    private int[] ends = new int[4];
+    private int[] slots = new int[4];
+    private boolean[] mergedSpans = new boolean[4];
     private final StringBuilder replacement = new StringBuilder(32);
     private final Masker.SpanSink collector = this::collect;
 

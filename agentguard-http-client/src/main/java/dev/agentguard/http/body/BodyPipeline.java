@@ -39,7 +39,7 @@ final class BodyPipeline {
      * to {@link #CHUNK} when a read fills them, so a 48-byte answer does not allocate 100 KB of
      * buffers and a body longer than declared is still read whole.
      */
-    static final int MIN_WINDOW = 256;
+    static final int MIN_WINDOW = 64;
     private static final int OUTPUT_CHARS = 32 * 1024;
 
     private enum Mode { PASS, PREFIX, BINARY, TEXT, DONE }

@@ -7,7 +7,7 @@ final class CharSink {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Starts small for short bodies; grows with what one window releases. */
-    char[] chars = new char[256];
+    char[] chars = new char[64];
     int length;
 
     private void ensure(int more) {

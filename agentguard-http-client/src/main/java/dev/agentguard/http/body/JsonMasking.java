@@ -162,7 +162,7 @@ final class JsonMasking implements CharProcessor {
      * View chars gathered before they go to the masker together, once per input window. Starts
      * small, as most bodies are, and grows to {@link #VIEW_MAX}.
      */
-    private char[] viewChars = new char[256];
+    private char[] viewChars = new char[64];
     private int viewLength;
     private static final int HAND_OVER = 8 * 1024;
     private static final int VIEW_MAX = HAND_OVER + 64;
@@ -764,7 +764,7 @@ final class JsonMasking implements CharProcessor {
      * takes for its compact form, and numbers are a good part of most documents.
      */
     private static final class NumberChars implements CharSequence {
-        char[] chars = new char[32];
+        char[] chars = new char[16];
         private int length;
 
         void clear() {
@@ -855,10 +855,11 @@ final class JsonMasking implements CharProcessor {
         private final boolean asciiOnly;
         private final Map<String, String> labels = new HashMap<>();
 
-        private long[] starts = new long[64];
-        private long[] ends = new long[64];
-        private byte[] kinds = new byte[64];
-        private String[] extras = new String[64];
+        // Start small: a short body has a few spans, and a long one grows these once or twice.
+        private long[] starts = new long[8];
+        private long[] ends = new long[8];
+        private byte[] kinds = new byte[8];
+        private String[] extras = new String[8];
         private int head;
         private int tail;
 
