@@ -4,6 +4,12 @@ with the allocation per operation (-prof gc), as a Markdown table.
 
     python3 benchmarks/medians.py benchmarks/results/http-20261126c.json [more.json ...]
 
+When a benchmark with the same parameters appears in more than one fork (in one file or across
+files, as the SSH suite's alternating runs write them), a second table gives, per benchmark, the
+median of its forks' medians and the range of those fork medians: on a shared machine two forks
+of the same code differ by more than many of the differences measured, so the spread of the
+forks is the yardstick for a comparison.
+
 docs/benchmarks.md reports these medians: JMH's own score is the mean, which one slow
 iteration on a shared machine pulls far from what a caller sees.
 """
@@ -23,7 +29,8 @@ def rows(path):
                 continue  # a sample-time histogram (latency percentiles): JMH's own output shows those
             values = [v for fork in primary["rawData"] for v in fork]
             alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm", {}).get("score")
-            yield name, params, primary["scoreUnit"], values, alloc
+            forks = [statistics.median(fork) for fork in primary["rawData"] if fork]
+            yield name, params, primary["scoreUnit"], values, alloc, forks
 
 
 def fmt(v):
@@ -40,12 +47,22 @@ def fmt(v):
 def main(paths):
     print("| benchmark | params | median | fastest | slowest | iterations | unit | B/op |")
     print("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |")
+    fork_medians = {}
     for path in paths:
-        for name, params, unit, values, alloc in rows(path):
+        for name, params, unit, values, alloc, forks in rows(path):
+            fork_medians.setdefault((name, params, unit), []).extend(forks)
             # For a throughput (ops/s) the fastest iteration is the highest figure.
             fast, slow = (max(values), min(values)) if unit.endswith("/s") else (min(values), max(values))
             b = "" if alloc is None else f"{alloc:,.0f}"
             print(f"| {name} | {params} | {fmt(statistics.median(values))} | {fmt(fast)} | {fmt(slow)} | {len(values)} | {unit} | {b} |")
+    several = {k: v for k, v in fork_medians.items() if len(v) > 1}
+    if several:
+        print()
+        print("| benchmark | params | forks | median of fork medians | fork medians from | to | unit |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+        for (name, params, unit), forks in several.items():
+            print(f"| {name} | {params} | {len(forks)} | {fmt(statistics.median(forks))} | {fmt(min(forks))} "
+                  f"| {fmt(max(forks))} | {unit} |")
 
 
 if __name__ == "__main__":

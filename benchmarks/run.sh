@@ -7,8 +7,8 @@
 #   bash benchmarks/run.sh jdbc                 # the JDBC suite only (about 18 minutes)
 #   bash benchmarks/run.sh ship                 # shipping to a local Kafka broker (about 2 minutes; not in 'all')
 #   SHIP_OPTS='-Devents=100000 -Dappends=100000' bash benchmarks/run.sh ship   # a quick smoke run
-#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 3 minutes): raw vs guarded exec, JMH then paired
-#   bash benchmarks/run.sh http                 # the HTTP suite only (about 5 minutes): raw vs guarded HttpClient, body masking
+#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 6 minutes): raw vs guarded exec, JMH in alternating forks, then paired
+#   bash benchmarks/run.sh http                 # the HTTP suite only (about 8 minutes): raw vs guarded HttpClient, body masking, then paired
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
 #   bash benchmarks/run.sh 'JdbcBenchmark.preparedSelectByPk' -p backend=stub   # any JMH arguments
 #   JMH_OPTS='-f 1 -wi 1 -w 1s -i 1 -r 1s' bash benchmarks/run.sh   # a quick smoke run
@@ -39,13 +39,19 @@ journal_opts='-f 1 -wi 3 -w 2s -i 5 -r 3s'
 # 39 benchmarks (JdbcBenchmark: 4 cases x 2 back ends x 4 libraries; GuardStepsBenchmark: 7).
 jdbc_regex='^dev\.agentguard\.benchmarks\.jdbc\.'
 jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
-# The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session;
-# 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement, 2 benchmarks. Not part of "all" (run it by name).
+# The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session.
+# Two forks of the same client differ here by up to 20 % (thread placement on 2 cores), more than
+# the difference measured, so JMH runs one fork per client per round, 5 rounds, raw first in odd
+# rounds and guarded first in even ones (so a drift of the machine weighs on both alike); each
+# fork 5 x 2 s warm-up, 5 x 2 s measurement; medians.py then compares the median fork medians.
+# About 4 minutes, then the paired harness. Not part of "all" (run it by name).
 ssh_regex='^dev\.agentguard\.benchmarks\.ssh\.'
-ssh_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
+ssh_opts='-f 1 -wi 5 -w 2s -i 5 -r 2s'
+ssh_rounds=5
 # The HTTP suite: the JDK HttpClient raw and guarded on a loopback server (a small GET, a 1 MiB
-# masked JSON body) and the body masking alone; 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement,
-# 7 benchmarks. Not part of "all" (run it by name).
+# masked JSON body), the guarded client over a stub client (its own cost per request) and the
+# body masking alone (1 MiB and 48 bytes); 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement,
+# 12 benchmarks, then the paired small-GET harness three times. Not part of "all" (run it by name).
 http_regex='^dev\.agentguard\.benchmarks\.http\.'
 http_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
 
@@ -110,7 +116,15 @@ case "$suite" in
     ;;
   ssh)
     ssh_name=${RESULTS_NAME:-ssh-$stamp}
-    run "$ssh_name" "$ssh_opts" "$ssh_regex" "$@"
+    ssh_files=()
+    for round in $(seq 1 "$ssh_rounds"); do
+      if (( round % 2 )); then order="raw guarded"; else order="guarded raw"; fi
+      for client in $order; do
+        run "$ssh_name-r$round-$client" "$ssh_opts" "$ssh_regex" -p client="$client" "$@"
+        ssh_files+=("$results/$ssh_name-r$round-$client.json")
+      done
+    done
+    python3 "$here/medians.py" "${ssh_files[@]}" | tee "$results/$ssh_name-forks.md"
     # Then raw and guarded execs alternately in one JVM, three times (see SshExecPairs).
     for round in 1 2 3; do
       echo "SshExecPairs round $round" | tee -a "$results/$ssh_name-pairs.txt"
@@ -120,7 +134,16 @@ case "$suite" in
     done
     ;;
   http)
-    run "${RESULTS_NAME:-http-$stamp}" "$http_opts" "$http_regex" "$@"
+    http_name=${RESULTS_NAME:-http-$stamp}
+    run "$http_name" "$http_opts" "$http_regex" "$@"
+    # Then raw and guarded small GETs alternately in one JVM, three times (see SmallGetPairs).
+    for round in 1 2 3; do
+      echo "SmallGetPairs round $round" | tee -a "$results/$http_name-pairs.txt"
+      java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+        --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true \
+        -Dsun.net.httpserver.nodelay=true -Xms1g -Xmx1g \
+        -cp "$jar" dev.agentguard.benchmarks.http.SmallGetPairs 2>&1 | tee -a "$results/$http_name-pairs.txt"
+    done
     ;;
   *)
     # A regex (and any JMH arguments): the JDBC settings for JDBC benchmarks, else the journal's.
