@@ -21,6 +21,9 @@ import java.util.Map;
  * <p>What it sends is what MINA's {@code ChannelExec} sends for a command without a terminal, an
  * environment or agent forwarding (the guard never requests those): one {@code exec} request that
  * asks for no reply, since the exit status and the channel's close tell how the command went.
+ * A guarded command gets no standard input, so the end of its input follows the request at once,
+ * from the same thread (as {@code ssh host cmd </dev/null} does), rather than from the agent's
+ * thread once it learns the channel is open: one write and one thread handoff fewer per command.
  */
 final class GatedExecChannel extends PtyCapableChannelSession {
 
@@ -63,8 +66,14 @@ final class GatedExecChannel extends PtyCapableChannelSession {
             }
         }
         if (send) {
-            writePacket(request);
+            sendCommand(request);
         }
+    }
+
+    /** Sends the exec request and, right behind it, the end of the command's (empty) input. */
+    private void sendCommand(Buffer request) throws IOException {
+        writePacket(request);
+        sendEof();
     }
 
     /**
@@ -79,7 +88,7 @@ final class GatedExecChannel extends PtyCapableChannelSession {
             held = null;
         }
         if (request != null) {
-            writePacket(request);
+            sendCommand(request);
         }
     }
 

@@ -166,7 +166,8 @@ public final class GuardedSshSession implements AutoCloseable {
             open.add(running);
             exec.channel().permit();
             exec.opening().verify(client.connectTimeout());
-            // No standard input: the command reads end-of-file at once.
+            // No standard input: the channel sent its end with the command (GatedExecChannel);
+            // closing the stream here only releases it.
             exec.channel().getInvertedIn().close();
             running.watch();
             return running;

@@ -79,6 +79,27 @@ class GatedExecChannelTest {
     }
 
     @Test
+    void theCommandReadsTheEndOfItsInputWithoutTheAgentClosingIt() throws Exception {
+        for (boolean permitFirst : new boolean[] {true, false}) {
+            GatedExecChannel channel = GatedExecChannel.create(ssh, "read-input");
+            ByteArrayOutputStream out = capture(channel);
+            if (permitFirst) {
+                channel.permit();
+            }
+            channel.open().verify(WAIT);
+            if (!permitFirst) {
+                channel.permit();
+            }
+            // The agent's side of standard input stays open: the end went with the command.
+            assertTrue(channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), WAIT).contains(ClientChannelEvent.CLOSED),
+                    "the command did not end (permit first: " + permitFirst + ")");
+            assertEquals(0, channel.getExitStatus());
+            assertEquals("read 0 bytes\n", out.toString(StandardCharsets.UTF_8));
+        }
+        assertEquals(List.of("read-input", "read-input"), server.ranCommands());
+    }
+
+    @Test
     void runsNothingWhenClosedWithoutAPermit() throws Exception {
         GatedExecChannel channel = GatedExecChannel.create(ssh, "echo never");
         channel.setOut(new ByteArrayOutputStream());

@@ -167,6 +167,7 @@ final class TestSshServer implements AutoCloseable {
     /** One scripted command. */
     private final class Scripted implements Command {
         private final String command;
+        private InputStream in;
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
@@ -178,7 +179,7 @@ final class TestSshServer implements AutoCloseable {
 
         @Override
         public void setInputStream(InputStream in) {
-            // scripted commands read no input
+            this.in = in; // only read-input reads it
         }
 
         @Override
@@ -240,6 +241,12 @@ final class TestSshServer implements AutoCloseable {
                     return 3;
                 case "exit":
                     return Integer.parseInt(words[1]);
+                case "read-input": {
+                    // Reads standard input to its end, as cat or a filter does.
+                    long n = in.transferTo(OutputStream.nullOutputStream());
+                    print(out, "read " + n + " bytes\n");
+                    return 0;
+                }
                 case "hang": {
                     // Runs until the client closes the channel.
                     CountDownLatch closed = new CountDownLatch(1);
