@@ -14,6 +14,7 @@ docs/benchmarks.md reports these medians: JMH's own score is the mean, which one
 iteration on a shared machine pulls far from what a caller sees.
 """
 import json
+import os
 import statistics
 import sys
 
@@ -45,8 +46,10 @@ def fmt(v):
 
 
 def main(paths):
-    print("| benchmark | params | median | fastest | slowest | iterations | unit | B/op |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |")
+    # Several files (the SSH suite's rounds): say which run each row comes from.
+    named = len(paths) > 1
+    print(("| run " if named else "") + "| benchmark | params | median | fastest | slowest | iterations | unit | B/op |")
+    print(("| --- " if named else "") + "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |")
     fork_medians = {}
     for path in paths:
         for name, params, unit, values, alloc, forks in rows(path):
@@ -54,7 +57,8 @@ def main(paths):
             # For a throughput (ops/s) the fastest iteration is the highest figure.
             fast, slow = (max(values), min(values)) if unit.endswith("/s") else (min(values), max(values))
             b = "" if alloc is None else f"{alloc:,.0f}"
-            print(f"| {name} | {params} | {fmt(statistics.median(values))} | {fmt(fast)} | {fmt(slow)} | {len(values)} | {unit} | {b} |")
+            run = f"| {os.path.splitext(os.path.basename(path))[0]} " if named else ""
+            print(f"{run}| {name} | {params} | {fmt(statistics.median(values))} | {fmt(fast)} | {fmt(slow)} | {len(values)} | {unit} | {b} |")
     several = {k: v for k, v in fork_medians.items() if len(v) > 1}
     if several:
         print()

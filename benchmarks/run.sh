@@ -50,7 +50,7 @@ ssh_opts='-f 1 -wi 5 -w 2s -i 5 -r 2s'
 ssh_rounds=5
 # The HTTP suite: the JDK HttpClient raw and guarded on a loopback server (a small GET, a 1 MiB
 # masked JSON body), the guarded client over a stub client (its own cost per request) and the
-# body masking alone (1 MiB and 48 bytes); 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement,
+# body masking alone (1 MiB and 45 bytes); 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement,
 # 12 benchmarks, then the paired small-GET harness three times. Not part of "all" (run it by name).
 http_regex='^dev\.agentguard\.benchmarks\.http\.'
 http_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'

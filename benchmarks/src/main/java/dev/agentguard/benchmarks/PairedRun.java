@@ -24,8 +24,29 @@ public final class PairedRun {
     private PairedRun() {
     }
 
+    /**
+     * Runs a paired harness's {@code main} and ends the JVM: with status 0 when it returned, 1
+     * when it threw (after printing why). The journal's and the network libraries' threads are
+     * not all daemons, so a harness that failed half way would otherwise never end.
+     */
+    public static void exitAfter(Operation harness) {
+        int status = 0;
+        try {
+            harness.run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        } finally {
+            System.exit(status);
+        }
+    }
+
     /** Runs {@code warmUp} untimed pairs, then {@code pairs} timed ones, and prints the report. */
     public static void run(Operation raw, Operation guarded, int warmUp, int pairs) throws Exception {
+        if (warmUp < 0 || pairs < 1) {
+            throw new IllegalArgumentException("need at least 0 warm-up pairs and 1 measured pair, got " + warmUp
+                    + " and " + pairs);
+        }
         for (int i = 0; i < warmUp; i++) {
             raw.run();
             guarded.run();

@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * The events every benchmark writes: the pair a guarded JDBC query leaves in the journal, an
  * INTENT before it runs and an OUTCOME after it ends. Benchmarks alternate between the two, so
- * one operation is one event of the size the journal sees in practice (456 and 351
+ * one operation is one event of the size the journal sees in practice (385 and 284
  * bytes encoded, hash included).
  */
 final class SampleEvents {

@@ -44,16 +44,26 @@ public final class EventCodec {
      * fewer bytes per event, hashed and written to the mapped file. Append only: a code never
      * changes its meaning.
      */
-    static final String[] CODED_NAMES = {FieldNames.ID, FieldNames.SEQUENCE, FieldNames.TIMESTAMP,
+    static final List<String> CODED_NAMES = List.of(FieldNames.ID, FieldNames.SEQUENCE, FieldNames.TIMESTAMP,
             FieldNames.PREVIOUS, FieldNames.PHASE, FieldNames.AGENT, FieldNames.ON_BEHALF_OF, FieldNames.SESSION,
             FieldNames.TRACE, FieldNames.INTENT, FieldNames.CHANNEL, FieldNames.RESOURCE, FieldNames.ACTION,
             FieldNames.OBJECTS, FieldNames.DECISION, FieldNames.RULE, FieldNames.APPROVAL, FieldNames.OUTCOME,
-            FieldNames.ERROR, FieldNames.COUNTS, FieldNames.DURATION};
+            FieldNames.ERROR, FieldNames.COUNTS, FieldNames.DURATION);
+    /** Name to code, made from {@link #CODED_NAMES} so that the two cannot disagree. */
+    private static final Map<String, Integer> CODES;
+
+    static {
+        Map<String, Integer> codes = new HashMap<>();
+        for (int i = 0; i < CODED_NAMES.size(); i++) {
+            codes.put(CODED_NAMES.get(i), 0x80 + i);
+        }
+        CODES = Map.copyOf(codes);
+    }
     private static final int CODE = 0x80;
-    private static final int ID_CODE = CODE;
-    private static final int SEQUENCE_CODE = CODE + 1;
-    private static final int PREVIOUS_CODE = CODE + 3;
-    private static final int PHASE_CODE = CODE + 4;
+    private static final int ID_CODE = CODE + CODED_NAMES.indexOf(FieldNames.ID);
+    private static final int SEQUENCE_CODE = CODE + CODED_NAMES.indexOf(FieldNames.SEQUENCE);
+    private static final int PREVIOUS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.PREVIOUS);
+    private static final int PHASE_CODE = CODE + CODED_NAMES.indexOf(FieldNames.PHASE);
     static final byte[] MAGIC = {'A', 'G', 'E'};
 
     private static final byte LONG = 'L';
@@ -660,30 +670,8 @@ public final class EventCodec {
 
         /** The one-byte code of a field the format defines, or -1 for an extension. */
         private static int code(String name) {
-            return switch (name) {
-                case FieldNames.ID -> CODE;
-                case FieldNames.SEQUENCE -> CODE + 1;
-                case FieldNames.TIMESTAMP -> CODE + 2;
-                case FieldNames.PREVIOUS -> CODE + 3;
-                case FieldNames.PHASE -> CODE + 4;
-                case FieldNames.AGENT -> CODE + 5;
-                case FieldNames.ON_BEHALF_OF -> CODE + 6;
-                case FieldNames.SESSION -> CODE + 7;
-                case FieldNames.TRACE -> CODE + 8;
-                case FieldNames.INTENT -> CODE + 9;
-                case FieldNames.CHANNEL -> CODE + 10;
-                case FieldNames.RESOURCE -> CODE + 11;
-                case FieldNames.ACTION -> CODE + 12;
-                case FieldNames.OBJECTS -> CODE + 13;
-                case FieldNames.DECISION -> CODE + 14;
-                case FieldNames.RULE -> CODE + 15;
-                case FieldNames.APPROVAL -> CODE + 16;
-                case FieldNames.OUTCOME -> CODE + 17;
-                case FieldNames.ERROR -> CODE + 18;
-                case FieldNames.COUNTS -> CODE + 19;
-                case FieldNames.DURATION -> CODE + 20;
-                default -> -1;
-            };
+            Integer code = CODES.get(name);
+            return code == null ? -1 : code;
         }
 
         /** Varint width to reserve for a text of {@code chars} UTF-16 characters (at most 3 UTF-8 bytes each). */
@@ -881,6 +869,7 @@ public final class EventCodec {
         out.idOffset = -1;
         out.prevOffset = -1;
         out.system = false;
+        boolean phaseSeen = false;
         Reader r = new Reader(entry, 4, length - Hash.LENGTH);
         while (r.pos < r.end) {
             int nameLen = r.u8();
@@ -899,28 +888,20 @@ public final class EventCodec {
             if (payloadLen < 0 || payloadEnd > r.end) {
                 throw new MalformedEventException("a field runs past the end of the entry");
             }
-            if (code >= 0) {
-                if (code == ID_CODE && type == TEXT) {
-                    out.idOffset = r.pos;
-                    out.idLength = payloadLen;
-                } else if (code == SEQUENCE_CODE && type == LONG && payloadLen == 8) {
-                    out.sequence = r.int64();
-                } else if (code == PREVIOUS_CODE && type == HASH && payloadLen == Hash.LENGTH) {
-                    out.prevOffset = r.pos;
-                } else if (code == PHASE_CODE && type == TEXT) {
-                    out.system = java.util.Arrays.equals(entry, r.pos, payloadEnd, SYSTEM_PHASE, 0,
-                            SYSTEM_PHASE.length);
-                }
-            } else if (nameLen == 2 && entry[nameAt] == 'i' && entry[nameAt + 1] == 'd' && type == TEXT) {
+            int field = code >= 0 ? code : spelledCode(entry, nameAt, nameLen);
+            if (field == ID_CODE && type == TEXT) {
+                once(out.idOffset < 0, FieldNames.ID);
                 out.idOffset = r.pos;
                 out.idLength = payloadLen;
-            } else if (nameLen == 3 && entry[nameAt] == 's' && entry[nameAt + 1] == 'e' && entry[nameAt + 2] == 'q'
-                    && type == LONG && payloadLen == 8) {
+            } else if (field == SEQUENCE_CODE && type == LONG && payloadLen == 8) {
+                once(out.sequence < 0, FieldNames.SEQUENCE);
                 out.sequence = r.int64();
-            } else if (nameLen == 4 && entry[nameAt] == 'p' && entry[nameAt + 1] == 'r' && entry[nameAt + 2] == 'e'
-                    && entry[nameAt + 3] == 'v' && type == HASH && payloadLen == Hash.LENGTH) {
+            } else if (field == PREVIOUS_CODE && type == HASH && payloadLen == Hash.LENGTH) {
+                once(out.prevOffset < 0, FieldNames.PREVIOUS);
                 out.prevOffset = r.pos;
-            } else if (nameLen == 5 && entry[nameAt] == 'p' && entry[nameAt + 1] == 'h' && type == TEXT) {
+            } else if (field == PHASE_CODE && type == TEXT) {
+                once(!phaseSeen, FieldNames.PHASE);
+                phaseSeen = true;
                 out.system = java.util.Arrays.equals(entry, r.pos, payloadEnd, SYSTEM_PHASE, 0, SYSTEM_PHASE.length);
             }
             r.pos = payloadEnd;
@@ -930,14 +911,37 @@ public final class EventCodec {
         }
     }
 
+    private static final byte[][] SCANNED_NAMES = {
+            FieldNames.ID.getBytes(StandardCharsets.US_ASCII), FieldNames.SEQUENCE.getBytes(StandardCharsets.US_ASCII),
+            FieldNames.PREVIOUS.getBytes(StandardCharsets.US_ASCII), FieldNames.PHASE.getBytes(StandardCharsets.US_ASCII)};
+    private static final int[] SCANNED_CODES = {ID_CODE, SEQUENCE_CODE, PREVIOUS_CODE, PHASE_CODE};
+
+    /** The code of a spelled-out name among those {@link #scan} reads (as version 1 writes them), or -1. */
+    private static int spelledCode(byte[] entry, int at, int length) {
+        for (int i = 0; i < SCANNED_NAMES.length; i++) {
+            byte[] name = SCANNED_NAMES[i];
+            if (name.length == length && java.util.Arrays.equals(entry, at, at + length, name, 0, length)) {
+                return SCANNED_CODES[i];
+            }
+        }
+        return -1;
+    }
+
+    /** As {@link #decode}, which refuses a field that appears twice, so that both read an entry alike. */
+    private static void once(boolean first, String name) throws MalformedEventException {
+        if (!first) {
+            throw new MalformedEventException("field '" + name + "' appears twice");
+        }
+    }
+
     /** The name of field code {@code code} (0x80 and up) read at byte {@code at}. */
     private static String codedName(int code, int at) throws MalformedEventException {
         int index = code - CODE;
-        if (index >= CODED_NAMES.length) {
+        if (index >= CODED_NAMES.size()) {
             throw new MalformedEventException("field code 0x" + Integer.toHexString(code) + " at byte " + at
                     + " is not one this version knows (a newer writer's field would carry its name)");
         }
-        return CODED_NAMES[index];
+        return CODED_NAMES.get(index);
     }
 
     private static Object required(Map<String, Object> known, String name, Class<?> type)
@@ -1035,7 +1039,7 @@ public final class EventCodec {
                     }
                     return Hash.of(b, pos);
                 case LIST: {
-                    int n = varint();
+                    int n = count(name, payloadEnd);
                     List<String> items = new ArrayList<>(Math.min(n, 64));
                     for (int i = 0; i < n; i++) {
                         items.add(utf8(varint()));
@@ -1043,7 +1047,7 @@ public final class EventCodec {
                     return items;
                 }
                 case MAP: {
-                    int n = varint();
+                    int n = count(name, payloadEnd);
                     Map<String, Long> items = new TreeMap<>();
                     for (int i = 0; i < n; i++) {
                         String k = utf8(varint());
@@ -1057,6 +1061,17 @@ public final class EventCodec {
                     return raw;
                 }
             }
+        }
+
+        /** An item count: each item takes at least one byte, so a count beyond the payload is corrupt. */
+        private int count(String name, int payloadEnd) throws MalformedEventException {
+            int at = pos;
+            int n = varint();
+            if (n < 0 || n > payloadEnd - pos) {
+                throw new MalformedEventException("field '" + name + "' counts " + Integer.toUnsignedString(n)
+                        + " items at byte " + at + ", more than its payload holds");
+            }
+            return n;
         }
 
         private void need(int n) throws MalformedEventException {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,6 +128,84 @@ class EventCodecTest {
         EventCodec.scan(entry, entry.length, view);
         assertEquals(7, view.sequence);
         assertEquals("0123456789ab-7", view.eventId(entry));
+    }
+
+    @Test
+    void theFieldCodesAreTheOnesTheFormatDocumentsAndNeverMove() {
+        // docs/journal-format.md lists these codes; a journal written with them must read the same forever.
+        assertEquals(List.of("id", "seq", "ts", "prev", "phase", "agent", "obo", "session", "trace", "intent",
+                "channel", "resource", "action", "objects", "decision", "rule", "approval", "outcome", "error",
+                "counts", "duration"), EventCodec.CODED_NAMES);
+    }
+
+    @Test
+    void everyFieldTheFormatDefinesSurvivesItsCode() throws Exception {
+        EventCodec.Encoder enc = new EventCodec.Encoder();
+        EventDraft draft = EventDraft.of(Phase.OUTCOME, Channel.SSH).agent("ops-agent").onBehalfOf("alice")
+                .session("ssh-9").trace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .intent("check disk space").resource("app1").action("df -h").objects("/", "/var")
+                .decision(Decision.APPROVED, "disk-usage").approval("apr-7").failed("exit status 3")
+                .count("bytes.stdout", 120).duration(java.time.Duration.ofNanos(4_200)).extension("host.kind", "vm");
+        Hash prev = Hash.of(new byte[32], 0);
+        enc.encode("0123456789ab-8", 8, 1_764_000_000_000_000_123L, prev, draft);
+        byte[] entry = Arrays.copyOf(enc.buffer(), enc.length() + 32);
+        AuditEvent e = EventCodec.decode(entry, entry.length);
+        assertEquals("0123456789ab-8", e.eventId());
+        assertEquals(8, e.sequence());
+        assertEquals(java.time.Instant.ofEpochSecond(1_764_000_000L, 123), e.timestamp());
+        assertEquals(prev, e.previousHash());
+        assertEquals(Phase.OUTCOME, e.phase());
+        assertEquals("ops-agent", e.agentId());
+        assertEquals("alice", e.onBehalfOf());
+        assertEquals("ssh-9", e.sessionId());
+        assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", e.traceId());
+        assertEquals("check disk space", e.intent());
+        assertEquals(Channel.SSH, e.channel());
+        assertEquals("app1", e.resource());
+        assertEquals("df -h", e.action());
+        assertEquals(List.of("/", "/var"), e.objects());
+        assertEquals(Decision.APPROVED, e.decision());
+        assertEquals("disk-usage", e.ruleId());
+        assertEquals("apr-7", e.approvalRef());
+        assertEquals(dev.agentguard.audit.Outcome.FAILURE, e.outcome());
+        assertEquals("exit status 3", e.error());
+        assertEquals(Map.of("bytes.stdout", 120L), e.counts());
+        assertEquals(java.time.Duration.ofNanos(4_200), e.duration());
+        assertEquals(Map.of("host.kind", "vm"), e.extensions());
+    }
+
+    @Test
+    void theVerifiersScanReadsAnEntryAsTheDecoderDoes() throws Exception {
+        // An extension whose name starts like "phase" does not make an event a SYSTEM event.
+        EventCodec.Encoder enc = new EventCodec.Encoder();
+        enc.encode("0123456789ab-2", 2, 0, Hash.ZERO, EventDraft.of(Phase.INTENT, Channel.JDBC).agent("a")
+                .extension("phone", "SYSTEM"));
+        byte[] entry = Arrays.copyOf(enc.buffer(), enc.length() + 32);
+        EventCodec.ChainView view = new EventCodec.ChainView();
+        EventCodec.scan(entry, entry.length, view);
+        assertTrue(!view.system, "an INTENT with a 'phone' extension is not a SYSTEM event");
+
+        // A second prev, spelled out after the coded one: the decoder refuses it, so must the scan.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(Arrays.copyOf(enc.buffer(), enc.length()));
+        field(out, "prev", 'H', new byte[32]);
+        byte[] twice = Arrays.copyOf(out.toByteArray(), out.size() + 32);
+        MalformedEventException decoded = assertThrows(MalformedEventException.class, () -> EventCodec.decode(twice, twice.length));
+        MalformedEventException scanned = assertThrows(MalformedEventException.class,
+                () -> EventCodec.scan(twice, twice.length, new EventCodec.ChainView()));
+        assertEquals("field 'prev' appears twice", decoded.getMessage());
+        assertEquals(decoded.getMessage(), scanned.getMessage());
+    }
+
+    @Test
+    void aListCountBeyondItsPayloadIsAMalformedEventNotACrash() {
+        // A forged entry (its SHA-256 is easy to recompute) whose objects list claims -1 items.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[]{'A', 'G', 'E', 2});
+        out.writeBytes(new byte[]{(byte) 0x8d, 'A', 6, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F, 0});
+        byte[] entry = Arrays.copyOf(out.toByteArray(), out.size() + 32);
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.decode(entry, entry.length));
+        assertEquals("field 'objects' counts 4294967295 items at byte 7, more than its payload holds", e.getMessage());
     }
 
     @Test

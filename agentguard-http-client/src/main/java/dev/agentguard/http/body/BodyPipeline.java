@@ -36,7 +36,7 @@ final class BodyPipeline {
     /**
      * The smallest text window. The windows start at the size the body is likely to have (its
      * Content-Length, else its first item; four times that for a compressed body) and grow
-     * to {@link #CHUNK} when a read fills them, so a 48-byte answer does not allocate 100 KB of
+     * to {@link #CHUNK} when a read fills them, so a 45-byte answer does not allocate 100 KB of
      * buffers and a body longer than declared is still read whole.
      */
     static final int MIN_WINDOW = 64;

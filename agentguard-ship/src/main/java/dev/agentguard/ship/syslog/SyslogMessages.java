@@ -25,9 +25,12 @@ import java.util.Locale;
  * Timestamps carry six fractional digits (microseconds), the most RFC 5424 allows.
  */
 final class SyslogMessages {
-    /** Severity (RFC 5424): warning for denials and failures, notice for approvals and masking, else informational. */
-    /** CEF Device Version: the version of the event's fields as exported (docs/journal-format.md). */
+    /**
+     * CEF Device Version: the version of the event's field set as exported (1 since the first
+     * release; docs/journal-format.md), not the journal's binary encoding version.
+     */
     static final String CEF_VERSION = "1";
+    /** Severity (RFC 5424): warning for denials and failures, notice for approvals and masking, else informational. */
     static final int WARNING = 4;
     static final int NOTICE = 5;
     static final int INFORMATIONAL = 6;

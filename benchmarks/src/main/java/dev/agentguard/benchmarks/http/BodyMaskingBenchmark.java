@@ -77,7 +77,7 @@ public class BodyMaskingBenchmark {
     }
 
     /**
-     * The fixed cost per response: {@link HttpClientBenchmark#smallGet}'s 48-byte JSON object,
+     * The fixed cost per response: {@link HttpClientBenchmark#smallGet}'s 45-byte JSON object,
      * with its {@code Content-Length}, in one buffer; in nanoseconds.
      */
     @Benchmark

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * What an HTTP call costs through the guarded client against the raw JDK {@code HttpClient}, on
  * a loopback server in the same JVM:
  * <ul>
- *   <li>{@link #smallGet}: a GET answered with a 48-byte JSON object, read as a string. The
+ *   <li>{@link #smallGet}: a GET answered with a 45-byte JSON object, read as a string. The
  *       guard decides the request, journals intent and outcome, and masks the body.</li>
  *   <li>{@link #maskedJson1MiB}: a GET answered with a 1 MiB JSON array (a card number in every
  *       64th record), read as bytes: the guarded client masks it while it streams.</li>

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The guarded client's own work per request, without a network: {@link HttpClientBenchmark#smallGet}'s
- * request and 48-byte JSON answer, served at once on the calling thread by {@link StubHttpClient}
+ * request and 45-byte JSON answer, served at once on the calling thread by {@link StubHttpClient}
  * (the approach of HikariCP's stub JDBC driver). {@code raw} calls the stub directly;
  * {@code guarded} wraps it in a {@link dev.agentguard.http.GuardedHttpClient} that decides the request, journals intent
  * and outcome to a real journal and masks the body. The difference is the guard's CPU time per

@@ -20,7 +20,11 @@ public final class SmallGetPairs {
     private SmallGetPairs() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        PairedRun.exitAfter(() -> pairs(args));
+    }
+
+    private static void pairs(String[] args) throws Exception {
         int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 60_000;
         HttpClientBenchmark raw = new HttpClientBenchmark();
@@ -44,6 +48,5 @@ public final class SmallGetPairs {
         } finally {
             raw.stopServer();
         }
-        System.exit(0); // the journal's threads are not all daemons
     }
 }

@@ -41,19 +41,32 @@ final class StubHttpClient extends HttpClient {
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         HttpResponse.BodySubscriber<T> subscriber = handler.apply(new Info(headers));
-        subscriber.onSubscribe(new Flow.Subscription() {
-            @Override
-            public void request(long n) {
-            }
-
-            @Override
-            public void cancel() {
-            }
-        });
+        Demand demand = new Demand();
+        subscriber.onSubscribe(demand);
+        // The body goes as one item, and only when asked for, as the JDK client delivers it.
+        if (demand.cancelled || demand.requested < 1) {
+            throw new IOException("the body subscriber did not ask for the body");
+        }
         subscriber.onNext(List.of(ByteBuffer.wrap(body).asReadOnlyBuffer()));
         subscriber.onComplete();
         T value = subscriber.getBody().toCompletableFuture().join();
         return new Response<>(request, headers, value);
+    }
+
+    /** The subscription the stub hands out: it records what the subscriber asked for. */
+    private static final class Demand implements Flow.Subscription {
+        long requested;
+        boolean cancelled;
+
+        @Override
+        public void request(long n) {
+            requested = Math.min(Long.MAX_VALUE / 2, requested + n);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
     }
 
     @Override
@@ -93,7 +106,11 @@ final class StubHttpClient extends HttpClient {
 
     @Override
     public SSLContext sslContext() {
-        return null;
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default SSL context", e);
+        }
     }
 
     @Override

@@ -20,7 +20,11 @@ public final class SshExecPairs {
     private SshExecPairs() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        PairedRun.exitAfter(() -> pairs(args));
+    }
+
+    private static void pairs(String[] args) throws Exception {
         int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40_000;
         SshExecBenchmark raw = new SshExecBenchmark();
@@ -38,6 +42,5 @@ public final class SshExecPairs {
         } finally {
             raw.tearDown();
         }
-        System.exit(0); // MINA's and the journal's threads are not all daemons
     }
 }
