@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,13 +89,13 @@ public class BodyMaskingBenchmark {
         HttpResponse.BodyHandler<byte[]> handler = kind.equals("passthrough") ? HttpResponse.BodyHandlers.ofByteArray()
                 : MaskingBodyHandler.of(HttpResponse.BodyHandlers.ofByteArray(), masker, report -> { });
         HttpResponse.BodySubscriber<byte[]> subscriber = handler.apply(info);
-        Feed feed = new Feed();
+        StubHttpClient.Demand feed = new StubHttpClient.Demand();
         subscriber.onSubscribe(feed);
         for (ByteBuffer chunk : chunks) {
-            if (feed.demand == 0) {
+            if (feed.cancelled || feed.requested == 0) {
                 throw new IllegalStateException("the body subscriber stopped asking for buffers");
             }
-            feed.demand--;
+            feed.requested--;
             subscriber.onNext(List.of(chunk.duplicate()));
         }
         subscriber.onComplete();
@@ -123,20 +122,5 @@ public class BodyMaskingBenchmark {
                 return HttpClient.Version.HTTP_1_1;
             }
         };
-    }
-
-    /** A subscription that only counts demand: the benchmark delivers on the calling thread. */
-    private static final class Feed implements Flow.Subscription {
-        long demand;
-
-        @Override
-        public void request(long n) {
-            demand = Math.min(Long.MAX_VALUE / 2, demand + n);
-        }
-
-        @Override
-        public void cancel() {
-            demand = 0;
-        }
     }
 }

@@ -53,8 +53,8 @@ final class StubHttpClient extends HttpClient {
         return new Response<>(request, headers, value);
     }
 
-    /** The subscription the stub hands out: it records what the subscriber asked for. */
-    private static final class Demand implements Flow.Subscription {
+    /** A subscription that only records what its subscriber asked for: the caller delivers. */
+    static final class Demand implements Flow.Subscription {
         long requested;
         boolean cancelled;
 
