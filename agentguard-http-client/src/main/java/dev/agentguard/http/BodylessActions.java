@@ -13,11 +13,11 @@ import java.util.Map;
  * canonicalised, the path routed) is a pure function of those, so it is worked out once.
  *
  * <p>A key holds no header value: a request with a method-override header, whose value is part of
- * the action, is worked out afresh every time and not kept. Nor is a URI with a query (which may
- * carry a key or a token) or a fragment: nothing secret outlives its request here. The URI's text is compared exactly
- * ({@code %2f} and {@code %2F} are different keys), so a kept action is the one this very text
- * makes. At most {@value #CAPACITY} actions are kept; when full, an eighth of them is dropped.
- * Thread-safe.
+ * the action, is worked out afresh every time and not kept. Nor is a URI with a query or a
+ * fragment, where keys and tokens usually travel (user information is refused before this). The
+ * URI's text is compared exactly ({@code %2f} and {@code %2F} are different keys), so a kept action
+ * is the one this very text makes. At most {@value #CAPACITY} actions are kept; when full, an
+ * eighth of them is dropped. Thread-safe.
  */
 final class BodylessActions {
 

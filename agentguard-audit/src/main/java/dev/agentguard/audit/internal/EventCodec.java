@@ -49,17 +49,18 @@ public final class EventCodec {
             FieldNames.TRACE, FieldNames.INTENT, FieldNames.CHANNEL, FieldNames.RESOURCE, FieldNames.ACTION,
             FieldNames.OBJECTS, FieldNames.DECISION, FieldNames.RULE, FieldNames.APPROVAL, FieldNames.OUTCOME,
             FieldNames.ERROR, FieldNames.COUNTS, FieldNames.DURATION);
+    /** The first field code: a name's length byte is below it. */
+    private static final int CODE = 0x80;
     /** Name to code, made from {@link #CODED_NAMES} so that the two cannot disagree. */
     private static final Map<String, Integer> CODES;
 
     static {
         Map<String, Integer> codes = new HashMap<>();
         for (int i = 0; i < CODED_NAMES.size(); i++) {
-            codes.put(CODED_NAMES.get(i), 0x80 + i);
+            codes.put(CODED_NAMES.get(i), CODE + i);
         }
         CODES = Map.copyOf(codes);
     }
-    private static final int CODE = 0x80;
     private static final int ID_CODE = CODE + CODED_NAMES.indexOf(FieldNames.ID);
     private static final int SEQUENCE_CODE = CODE + CODED_NAMES.indexOf(FieldNames.SEQUENCE);
     private static final int PREVIOUS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.PREVIOUS);

@@ -358,22 +358,16 @@ public final class Journal implements AutoCloseable {
             schedulePendingCheckpoints(now); // an explicit or timed checkpoint was written since
             return;
         }
-        List<Head> heads;
-        synchronized (pendingCheckpoints) {
-            heads = new ArrayList<>(pendingCheckpoints);
-            pendingCheckpoints.clear();
-        }
+        List<Head> heads = takeWaiting();
         try {
             writeCheckpoints(heads);
         } catch (JournalException e) {
             // Keep the lines for the retry (the timed checkpoint, or close), in their order.
             synchronized (pendingCheckpoints) {
                 pendingCheckpoints.addAll(0, heads);
-            }
-            LOG.error("journal {}: {}; appends are refused until a checkpoint succeeds", directory, e.getMessage());
-            synchronized (pendingCheckpoints) {
                 checkpointsScheduled = false;
             }
+            LOG.error("journal {}: {}; appends are refused until a checkpoint succeeds", directory, e.getMessage());
             return;
         }
         boolean more;
@@ -386,13 +380,18 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Takes the checkpoints still waiting for their batch window, oldest first. */
+    private List<Head> takeWaiting() {
+        synchronized (pendingCheckpoints) {
+            List<Head> heads = new ArrayList<>(pendingCheckpoints);
+            pendingCheckpoints.clear();
+            return heads;
+        }
+    }
+
     /** {@code head} after the checkpoints still waiting for their batch window, which are taken. */
     private List<Head> waitingAnd(Head head) {
-        List<Head> heads;
-        synchronized (pendingCheckpoints) {
-            heads = new ArrayList<>(pendingCheckpoints);
-            pendingCheckpoints.clear();
-        }
+        List<Head> heads = takeWaiting();
         heads.add(head);
         return heads;
     }

@@ -268,15 +268,6 @@ public final class Masker {
                 if (groupStart && CardBrand.FIRST_DIGITS[value]) {
                     brandStart = true;
                 }
-                if (run > longestRun) {
-                    longestRun = run;
-                }
-                if (brandStart && run > longestBrandRun) {
-                    longestBrandRun = run;
-                }
-                if (brandStart && run >= PanDetector.MIN_DIGITS) {
-                    runMayHoldPan = true;
-                }
                 if (groups > mostGroups) {
                     mostGroups = groups;
                 }
@@ -300,20 +291,22 @@ public final class Masker {
                             hits.cvvDigitsIn(j, k);
                         }
                         run += k - j;
-                        if (run > longestRun) {
-                            longestRun = run;
-                        }
-                        if (brandStart && run > longestBrandRun) {
-                            longestBrandRun = run;
-                        }
-                        if (brandStart && run >= PanDetector.MIN_DIGITS) {
-                            runMayHoldPan = true;
-                        }
                         afterDigit = k;
                         i = k - 1;
                     }
                 } else {
                     i += width - 1;
+                }
+                // Once per digit or run of ASCII digits: the run only grew since the reset above,
+                // so its longest lengths are noted at its end as well as digit by digit.
+                if (run > longestRun) {
+                    longestRun = run;
+                }
+                if (brandStart && run > longestBrandRun) {
+                    longestBrandRun = run;
+                }
+                if (brandStart && run >= PanDetector.MIN_DIGITS) {
+                    runMayHoldPan = true;
                 }
             }
             if (runMayHoldPan) {

@@ -15,14 +15,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,8 +57,8 @@ public class BodyMaskingBenchmark {
         }
         masker = MaskingRules.defaults().masker();
         String type = kind.equals("text") ? "text/plain; charset=utf-8" : "application/json";
-        info = info(type, body.length);
-        smallInfo = info(type, ApiServer.SMALL.length);
+        info = StubHttpClient.Info.of(type, body.length);
+        smallInfo = StubHttpClient.Info.of(type, ApiServer.SMALL.length);
         smallChunk = List.of(ByteBuffer.wrap(ApiServer.SMALL).asReadOnlyBuffer());
         byte[] masked = mask();
         boolean clean = !new String(masked, StandardCharsets.UTF_8).contains("4111111111111111");
@@ -100,27 +97,5 @@ public class BodyMaskingBenchmark {
         }
         subscriber.onComplete();
         return subscriber.getBody().toCompletableFuture().join();
-    }
-
-    /** A 200 response of {@code type} that promises {@code length} bytes. */
-    private static HttpResponse.ResponseInfo info(String type, int length) {
-        HttpHeaders headers = HttpHeaders.of(Map.of("Content-Type", List.of(type),
-                "Content-Length", List.of(Integer.toString(length))), (a, b) -> true);
-        return new HttpResponse.ResponseInfo() {
-            @Override
-            public int statusCode() {
-                return 200;
-            }
-
-            @Override
-            public HttpHeaders headers() {
-                return headers;
-            }
-
-            @Override
-            public HttpClient.Version version() {
-                return HttpClient.Version.HTTP_1_1;
-            }
-        };
     }
 }

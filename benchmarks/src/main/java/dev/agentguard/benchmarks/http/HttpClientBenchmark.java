@@ -1,8 +1,6 @@
 package dev.agentguard.benchmarks.http;
 
-import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.benchmarks.ForkedJvm;
-import dev.agentguard.benchmarks.ScratchDirectory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,8 +52,7 @@ public class HttpClientBenchmark {
 
     private ApiServer server;
     private HttpClient raw;
-    private ScratchDirectory journalDirectory;
-    private Journal journal;
+    private BenchClient bench;
     private HttpClient client;
     private HttpRequest small;
     private HttpRequest big;
@@ -70,15 +67,8 @@ public class HttpClientBenchmark {
 
     @Setup(Level.Iteration)
     public void openClient() throws Exception {
-        if (library.equals("guarded")) {
-            journalDirectory = ScratchDirectory.create("agentguard-bench-http-");
-            journal = Journal.builder(journalDirectory.path()).minFreeSpace(1L << 30).open();
-            client = BenchPolicy.guard(raw, journal);
-        } else if (library.equals("raw")) {
-            client = raw;
-        } else {
-            throw new IllegalArgumentException("library \"" + library + "\" is not one of [raw, guarded]");
-        }
+        bench = BenchClient.open(library, raw, "agentguard-bench-http-");
+        client = bench.client();
         byte[] body = client.send(big, HttpResponse.BodyHandlers.ofByteArray()).body();
         boolean masked = !new String(body, StandardCharsets.UTF_8).contains("4111111111111111");
         if (masked != library.equals("guarded")) {
@@ -89,11 +79,7 @@ public class HttpClientBenchmark {
 
     @TearDown(Level.Iteration)
     public void closeClient() throws Exception {
-        if (journal != null) {
-            journal.close();
-            journal = null;
-            journalDirectory.close();
-        }
+        bench.close();
     }
 
     @TearDown(Level.Trial)

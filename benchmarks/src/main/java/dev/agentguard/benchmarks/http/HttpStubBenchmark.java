@@ -1,8 +1,6 @@
 package dev.agentguard.benchmarks.http;
 
-import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.benchmarks.ForkedJvm;
-import dev.agentguard.benchmarks.ScratchDirectory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,21 +45,13 @@ public class HttpStubBenchmark {
 
     private final HttpClient stub = new StubHttpClient("application/json", ApiServer.SMALL);
     private final HttpRequest small = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/small")).build();
-    private ScratchDirectory journalDirectory;
-    private Journal journal;
+    private BenchClient bench;
     private HttpClient client;
 
     @Setup(Level.Iteration)
     public void openClient() throws Exception {
-        if (library.equals("guarded")) {
-            journalDirectory = ScratchDirectory.create("agentguard-bench-http-stub-");
-            journal = Journal.builder(journalDirectory.path()).minFreeSpace(1L << 30).open();
-            client = BenchPolicy.guard(stub, journal);
-        } else if (library.equals("raw")) {
-            client = stub;
-        } else {
-            throw new IllegalArgumentException("library \"" + library + "\" is not one of [raw, guarded]");
-        }
+        bench = BenchClient.open(library, stub, "agentguard-bench-http-stub-");
+        client = bench.client();
         String body = smallGet();
         if (!body.equals(new String(ApiServer.SMALL, java.nio.charset.StandardCharsets.UTF_8))) {
             throw new IllegalStateException(library + " client: the small body came back changed: " + body);
@@ -70,11 +60,7 @@ public class HttpStubBenchmark {
 
     @TearDown(Level.Iteration)
     public void closeClient() throws Exception {
-        if (journal != null) {
-            journal.close();
-            journal = null;
-            journalDirectory.close();
-        }
+        bench.close();
     }
 
     @Benchmark

@@ -33,7 +33,7 @@ public final class SmallGetPairs {
         guarded.library = "guarded";
         raw.startServer();
         try {
-            raw.openClient();
+            raw.openClient(); // raw: nothing to close
             guarded.startServer();
             try {
                 guarded.openClient();

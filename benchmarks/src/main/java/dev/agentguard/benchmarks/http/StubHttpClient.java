@@ -29,18 +29,17 @@ import java.util.concurrent.Flow;
  * noise.
  */
 final class StubHttpClient extends HttpClient {
-    private final HttpHeaders headers;
+    private final Info info;
     private final byte[] body;
 
     StubHttpClient(String contentType, byte[] body) {
-        this.headers = HttpHeaders.of(Map.of("Content-Type", List.of(contentType),
-                "Content-Length", List.of(Integer.toString(body.length))), (a, b) -> true);
+        this.info = Info.of(contentType, body.length);
         this.body = body.clone();
     }
 
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        HttpResponse.BodySubscriber<T> subscriber = handler.apply(new Info(headers));
+        HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
         Demand demand = new Demand();
         subscriber.onSubscribe(demand);
         // The body goes as one item, and only when asked for, as the JDK client delivers it.
@@ -50,7 +49,7 @@ final class StubHttpClient extends HttpClient {
         subscriber.onNext(List.of(ByteBuffer.wrap(body).asReadOnlyBuffer()));
         subscriber.onComplete();
         T value = subscriber.getBody().toCompletableFuture().join();
-        return new Response<>(request, headers, value);
+        return new Response<>(request, info.headers(), value);
     }
 
     /** A subscription that only records what its subscriber asked for: the caller delivers. */
@@ -133,7 +132,14 @@ final class StubHttpClient extends HttpClient {
         return Optional.empty();
     }
 
-    private record Info(HttpHeaders headers) implements HttpResponse.ResponseInfo {
+    /** A 200 response over HTTP/1.1 with {@code headers}. */
+    record Info(HttpHeaders headers) implements HttpResponse.ResponseInfo {
+        /** A 200 response of {@code contentType} that promises {@code length} bytes. */
+        static Info of(String contentType, int length) {
+            return new Info(HttpHeaders.of(Map.of("Content-Type", List.of(contentType),
+                    "Content-Length", List.of(Integer.toString(length))), (a, b) -> true));
+        }
+
         @Override
         public int statusCode() {
             return 200;
