@@ -63,8 +63,22 @@ public final class EventCodec {
     }
     private static final int ID_CODE = CODE + CODED_NAMES.indexOf(FieldNames.ID);
     private static final int SEQUENCE_CODE = CODE + CODED_NAMES.indexOf(FieldNames.SEQUENCE);
+    private static final int TIMESTAMP_CODE = CODE + CODED_NAMES.indexOf(FieldNames.TIMESTAMP);
     private static final int PREVIOUS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.PREVIOUS);
     private static final int PHASE_CODE = CODE + CODED_NAMES.indexOf(FieldNames.PHASE);
+    private static final int OBJECTS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.OBJECTS);
+    private static final int COUNTS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.COUNTS);
+    private static final int DURATION_CODE = CODE + CODED_NAMES.indexOf(FieldNames.DURATION);
+
+    static {
+        // Extensions are written with their names spelled out and never looked up among the codes
+        // (Encoder.spelledHeader), which holds only while no coded name can be an extension's.
+        for (String name : CODED_NAMES) {
+            if (!FieldNames.isReserved(name)) {
+                throw new AssertionError("coded field name '" + name + "' is not reserved from extensions");
+            }
+        }
+    }
     static final byte[] MAGIC = {'A', 'G', 'E'};
 
     private static final byte LONG = 'L';
@@ -72,6 +86,9 @@ public final class EventCodec {
     private static final byte LIST = 'A';
     private static final byte MAP = 'M';
     private static final byte HASH = 'H';
+
+    private static final java.lang.invoke.VarHandle LONG_BIG_ENDIAN =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     private EventCodec() {
     }
@@ -181,7 +198,7 @@ public final class EventCodec {
                            boolean safetyNet) {
             start();
             int digits = decimalLength(sequence);
-            header(FieldNames.ID, TEXT);
+            codedHeader(ID_CODE, TEXT);
             ensure(1 + idPrefix.length + digits);
             buf[len++] = (byte) (idPrefix.length + digits); // at most 12 + 1 + 19 bytes: one varint byte
             System.arraycopy(idPrefix, 0, buf, len, idPrefix.length);
@@ -219,9 +236,9 @@ public final class EventCodec {
 
         private void body(long sequence, long epochNanos, byte[] previous, EventDraft d, boolean safetyNet) {
             this.scrub = safetyNet;
-            longField(FieldNames.SEQUENCE, sequence);
-            longField(FieldNames.TIMESTAMP, epochNanos);
-            hashField(FieldNames.PREVIOUS, previous);
+            longField(SEQUENCE_CODE, sequence);
+            longField(TIMESTAMP_CODE, epochNanos);
+            hashField(PREVIOUS_CODE, previous);
             if (!safetyNet) {
                 draftFields(d);
                 return;
@@ -308,7 +325,7 @@ public final class EventCodec {
                     if (d.extensionIsNumber(i)) {
                         decimalText(d.extensionName(i), d.extensionNumber(i));
                     } else {
-                        rawText(d.extensionName(i), d.extensionValue(i));
+                        extensionText(d.extensionName(i), d.extensionValue(i));
                     }
                 }
                 return;
@@ -321,14 +338,14 @@ public final class EventCodec {
             }
             durationField(d);
             for (Map.Entry<String, String> e : scrubbedExtensions.entrySet()) {
-                rawText(e.getKey(), e.getValue());
+                extensionText(e.getKey(), e.getValue());
             }
         }
 
         private void durationField(EventDraft d) {
             long nanos = d.durationNanos();
             if (nanos >= 0) {
-                longField(FieldNames.DURATION, nanos);
+                longField(DURATION_CODE, nanos);
             }
         }
 
@@ -499,9 +516,9 @@ public final class EventCodec {
             }
         }
 
-        /** A text field holding {@code value} in decimal, written without building a string. */
+        /** An extension's text field holding {@code value} in decimal, written without building a string. */
         private void decimalText(String name, long value) {
-            header(name, TEXT);
+            spelledHeader(name, TEXT);
             ensure(21);
             int lenAt = len++;
             int start = len;
@@ -519,21 +536,30 @@ public final class EventCodec {
 
         private void rawText(String name, String value) {
             header(name, TEXT);
+            textPayload(value);
+        }
+
+        private void extensionText(String name, String value) {
+            spelledHeader(name, TEXT);
+            textPayload(value);
+        }
+
+        private void textPayload(String value) {
             int lenAt = reserveLength(widthFor(value.length()));
             int start = len;
             utf8(value);
             patchLength(lenAt, len - start);
         }
 
-        private void longField(String name, long value) {
-            header(name, LONG);
+        private void longField(int code, long value) {
+            codedHeader(code, LONG);
             ensure(9);
             buf[len++] = 8;
             putLong(value);
         }
 
-        private void hashField(String name, byte[] value) {
-            header(name, HASH);
+        private void hashField(int code, byte[] value) {
+            codedHeader(code, HASH);
             ensure(1 + Hash.LENGTH);
             buf[len++] = Hash.LENGTH;
             System.arraycopy(value, 0, buf, len, Hash.LENGTH);
@@ -559,7 +585,7 @@ public final class EventCodec {
             }
             int from = len;
             int hitsBefore = scrubbed;
-            header(FieldNames.OBJECTS, LIST);
+            codedHeader(OBJECTS_CODE, LIST);
             int lenAt = reserveLength(4);
             int start = len;
             varint(values.size());
@@ -577,7 +603,7 @@ public final class EventCodec {
 
         /** The draft's counts, already in name order, with the safety net's own count merged in. */
         private void countsField(EventDraft d, int safetyNetHits) {
-            header(FieldNames.COUNTS, MAP);
+            codedHeader(COUNTS_CODE, MAP);
             int lenAt = reserveLength(4);
             int start = len;
             int n = d.countSize();
@@ -652,14 +678,28 @@ public final class EventCodec {
             patchLength(lenAt, len - start);
         }
 
+        /**
+         * A field's name and type; a name the format defines goes as its code. The fields the
+         * encoder always writes call {@link #codedHeader} with the code itself, and extensions
+         * {@link #spelledHeader}: a lookup for each of them cost about a tenth of an append.
+         */
         private void header(String name, byte type) {
             int code = code(name);
             if (code >= 0) {
-                ensure(2);
-                buf[len++] = (byte) code;
-                buf[len++] = type;
-                return;
+                codedHeader(code, type);
+            } else {
+                spelledHeader(name, type);
             }
+        }
+
+        private void codedHeader(int code, byte type) {
+            ensure(2);
+            buf[len++] = (byte) code;
+            buf[len++] = type;
+        }
+
+        /** An extension's name, spelled out: extensions never have a code. */
+        private void spelledHeader(String name, byte type) {
             int n = name.length();
             ensure(n + 2);
             buf[len++] = (byte) n;
@@ -710,10 +750,10 @@ public final class EventCodec {
             buf[len++] = (byte) value;
         }
 
+        /** Eight bytes, big-endian, in one store; the caller has ensured the room. */
         private void putLong(long v) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[len++] = (byte) (v >>> shift);
-            }
+            LONG_BIG_ENDIAN.set(buf, len, v);
+            len += 8;
         }
 
         private void utf8(String s) {
