@@ -7,6 +7,7 @@ import dev.agentguard.audit.EventDraft;
 import dev.agentguard.audit.Phase;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,37 @@ class RememberingEncoderTest {
         encoder.encode(ID_PREFIX, 1, 0, new byte[32], d, true);
         assertEquals(Map.of("intent-seq", "1234", "low", "-9223372036854775808", "minus", "-7", "zero", "0"),
                 decode(encoder).extensions());
+    }
+
+    @Test
+    void writesEveryNumberAsLongToStringDoesAcrossDigitCountAndIntBoundaries() throws Exception {
+        EventCodec.Encoder encoder = new EventCodec.Encoder();
+        List<Long> values = new ArrayList<>(List.of(0L, 1L, 9L, 10L, 11L, 99L, 100L, 101L, 999L, 1000L,
+                (long) Integer.MAX_VALUE - 1, (long) Integer.MAX_VALUE, (long) Integer.MAX_VALUE + 1,
+                999_999_999_999L, 1_000_000_000_000L, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L,
+                Long.MAX_VALUE - 1, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -1L, -10L, -100L,
+                -(long) Integer.MAX_VALUE, -(long) Integer.MAX_VALUE - 2));
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {
+            values.add(p - 1);
+            values.add(p);
+            values.add(p * 7 + 3);
+        }
+        for (long v : values) {
+            // Values the safety net would take for card numbers are checked by the test below.
+            long digits = v == Long.MIN_VALUE ? 19 : Long.toString(Math.abs(v)).length();
+            if (digits >= 13 && digits <= 19) {
+                continue;
+            }
+            EventDraft d = EventDraft.of(Phase.OUTCOME, Channel.JDBC).agent("a").extension("n", v);
+            encoder.encode(ID_PREFIX, 1, 0, new byte[32], d, true);
+            assertEquals(Long.toString(v), decode(encoder).extensions().get("n"), "extension " + v);
+        }
+        for (long seq : new long[] {1, 9, 10, 99, 100, Integer.MAX_VALUE, 1L + Integer.MAX_VALUE, Long.MAX_VALUE}) {
+            encoder.encode(ID_PREFIX, seq, 0, new byte[32], EventDraft.of(Phase.OUTCOME, Channel.JDBC).agent("a"), true);
+            AuditEvent e = decode(encoder);
+            assertEquals(new String(ID_PREFIX, java.nio.charset.StandardCharsets.US_ASCII) + seq, e.eventId(), "id " + seq);
+            assertEquals(seq, e.sequence());
+        }
     }
 
     @Test
