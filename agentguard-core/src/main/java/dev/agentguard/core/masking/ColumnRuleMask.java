@@ -1,5 +1,7 @@
 package dev.agentguard.core.masking;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A {@link ColumnRule} (or a {@link JsonFieldRule}) prepared for the per-row path: everything but
  * the value is decided here.
@@ -110,36 +112,38 @@ final class ColumnRuleMask implements ColumnMask {
                 cardLike &= Digits.isSeparator(c);
             }
         }
+        // Every character here is ASCII (others went to partialUnicode): build the bytes, which
+        // the String takes as they are, rather than chars it would have to compress.
         if (cardLike && digits >= 13 && digits <= PanDetector.MAX_DIGITS) {
-            char[] out = new char[n];
+            byte[] out = new byte[n];
             int k = 0;
             for (int i = 0; i < n; i++) {
                 char c = value.charAt(i);
                 if (c >= '0' && c <= '9') {
-                    out[i] = k < keepFirst || k >= digits - keepLast ? c : '*';
+                    out[i] = (byte) (k < keepFirst || k >= digits - keepLast ? c : '*');
                     k++;
                 } else {
-                    out[i] = c;
+                    out[i] = (byte) c;
                 }
             }
-            return new String(out);
+            return new String(out, StandardCharsets.ISO_8859_1);
         }
         if (at > 0) {
             return (at >= 2 ? value.charAt(0) + "***" : "***") + value.substring(at);
         }
         int keep = alnum >= 2 * keepLast ? keepLast : 0;
-        char[] out = new char[n];
+        byte[] out = new byte[n];
         int k = 0;
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (Digits.isAsciiAlnum(c)) {
-                out[i] = k >= alnum - keep ? c : '*';
+                out[i] = (byte) (k >= alnum - keep ? c : '*');
                 k++;
             } else {
-                out[i] = c;
+                out[i] = (byte) c;
             }
         }
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     /** {@link #partial} for values with non-ASCII characters, by code point. */
