@@ -23,7 +23,7 @@ import java.util.Map;
  * asks for no reply, since the exit status and the channel's close tell how the command went.
  * A guarded command gets no standard input, so the end of its input follows the request at once,
  * from the same thread (as {@code ssh host cmd </dev/null} does), rather than from the agent's
- * thread once it learns the channel is open: one write and one thread handoff fewer per command.
+ * thread once it learns the channel is open: that thread sends nothing more once the channel opens.
  */
 final class GatedExecChannel extends PtyCapableChannelSession {
 

@@ -57,7 +57,13 @@ public final class EventCodec {
     static {
         Map<String, Integer> codes = new HashMap<>();
         for (int i = 0; i < CODED_NAMES.size(); i++) {
-            codes.put(CODED_NAMES.get(i), CODE + i);
+            String name = CODED_NAMES.get(i);
+            // Extensions are written with their names spelled out and never looked up among the
+            // codes (Encoder.spelledHeader), which holds only while no coded name can be an extension's.
+            if (!FieldNames.isReserved(name)) {
+                throw new AssertionError("coded field name '" + name + "' is not reserved from extensions");
+            }
+            codes.put(name, CODE + i);
         }
         CODES = Map.copyOf(codes);
     }
@@ -69,16 +75,6 @@ public final class EventCodec {
     private static final int OBJECTS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.OBJECTS);
     private static final int COUNTS_CODE = CODE + CODED_NAMES.indexOf(FieldNames.COUNTS);
     private static final int DURATION_CODE = CODE + CODED_NAMES.indexOf(FieldNames.DURATION);
-
-    static {
-        // Extensions are written with their names spelled out and never looked up among the codes
-        // (Encoder.spelledHeader), which holds only while no coded name can be an extension's.
-        for (String name : CODED_NAMES) {
-            if (!FieldNames.isReserved(name)) {
-                throw new AssertionError("coded field name '" + name + "' is not reserved from extensions");
-            }
-        }
-    }
     static final byte[] MAGIC = {'A', 'G', 'E'};
 
     private static final byte LONG = 'L';
