@@ -55,8 +55,9 @@ record BodyPlan(ContentKind kind, Charset charset, List<Coding> codings, String 
         String contentType = headers.firstValue("Content-Type").orElse("").strip();
         String mediaType = mediaType(contentType);
         ContentKind kind = kind(mediaType);
-        List<Coding> codings = new ArrayList<>();
-        String refusal = codings(headers, codings);
+        List<String> encodings = headers.allValues("Content-Encoding");
+        List<Coding> codings = encodings.isEmpty() ? List.of() : new ArrayList<>();
+        String refusal = encodings.isEmpty() ? null : codings(encodings, codings);
         Charset charset = null;
         String charsetName = parameter(contentType, "charset");
         if (charsetName != null && kind != ContentKind.BINARY) {
@@ -140,10 +141,10 @@ record BodyPlan(ContentKind kind, Charset charset, List<Coding> codings, String 
         return ContentKind.SNIFF; // unknown: read as text unless the bytes are clearly binary
     }
 
-    /** Fills {@code out} with the codings to undo; returns a refusal or null. */
-    private static String codings(HttpHeaders headers, List<Coding> out) {
+    /** Fills {@code out} with the codings to undo of the Content-Encoding {@code encodings}; returns a refusal or null. */
+    private static String codings(List<String> encodings, List<Coding> out) {
         List<String> tokens = new ArrayList<>();
-        for (String value : headers.allValues("Content-Encoding")) {
+        for (String value : encodings) {
             for (String token : value.split(",")) {
                 String t = token.strip().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty() && !t.equals("identity")) {

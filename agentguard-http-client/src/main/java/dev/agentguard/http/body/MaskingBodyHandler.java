@@ -5,9 +5,9 @@ import dev.agentguard.core.masking.Masker;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  */
 public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> {
     /** Headers that describe the bytes as sent, which no longer hold once a body may be rewritten. */
-    private static final Set<String> REWRITE_STALE = Set.of("content-length", "content-md5", "digest",
+    private static final List<String> REWRITE_STALE = List.of("content-length", "content-md5", "digest",
             "content-digest", "repr-digest");
 
     private final HttpResponse.BodyHandler<T> downstream;
@@ -93,13 +93,36 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
         boolean coded = hasCoding(received);
         boolean rewrite = coded || BodyPlan.kind(BodyPlan.mediaType(received.firstValue("Content-Type").orElse("")))
                 != ContentKind.BINARY;
+        return visibleHeaders(received, coded, rewrite);
+    }
+
+    /**
+     * {@code received} without the headers that no longer hold: those describing the sent bytes
+     * when the body may be rewritten, and {@code Content-Encoding} when it is decoded. The same
+     * headers when none of them is there (no copy).
+     */
+    private static HttpHeaders visibleHeaders(HttpHeaders received, boolean coded, boolean rewrite) {
         if (!rewrite) {
             return received;
         }
-        return HttpHeaders.of(received.map(), (name, value) -> {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            return !(REWRITE_STALE.contains(lower) || (coded && lower.equals("content-encoding")));
-        });
+        boolean anyStale = false;
+        for (String name : received.map().keySet()) {
+            if (isStale(name, coded)) {
+                anyStale = true;
+                break;
+            }
+        }
+        return anyStale ? HttpHeaders.of(received.map(), (name, value) -> !isStale(name, coded)) : received;
+    }
+
+    /** Whether header {@code name} (any case) no longer holds once the body may be rewritten. */
+    private static boolean isStale(String name, boolean coded) {
+        for (String stale : REWRITE_STALE) {
+            if (name.equalsIgnoreCase(stale)) {
+                return true;
+            }
+        }
+        return coded && name.equalsIgnoreCase("content-encoding");
     }
 
     /** Whether any content coding other than identity is declared (decoded, or refused). */
@@ -118,8 +141,10 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
         BodyPlan plan = BodyPlan.of(info.statusCode(), info.headers());
-        HttpResponse.ResponseInfo visible = new VisibleInfo(info.statusCode(), visibleHeaders(info.headers()),
-                info.version());
+        // As visibleHeaders(headers) decides, from the plan already made of the same headers.
+        boolean coded = hasCoding(info.headers());
+        HttpHeaders headers = visibleHeaders(info.headers(), coded, coded || plan.kind() != ContentKind.BINARY);
+        HttpResponse.ResponseInfo visible = new VisibleInfo(info.statusCode(), headers, info.version());
         HttpResponse.BodySubscriber<T> subscriber;
         try {
             subscriber = Objects.requireNonNull(downstream.apply(visible), "the agent's body handler returned null");

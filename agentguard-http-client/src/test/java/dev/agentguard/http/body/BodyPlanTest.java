@@ -67,6 +67,18 @@ class BodyPlanTest {
     }
 
     @Test
+    void dropsStaleHeadersWhateverTheirCaseAndCopiesNothingWhenNoneIsThere() {
+        HttpHeaders shouting = Responses.headers("Content-Type", "text/plain", "CONTENT-LENGTH", "12",
+                "content-md5", "x", "rEPR-dIGEST", "sha-256=:x:", "Content-Encoding", "GZip", "X-Digest-Note", "kept");
+        HttpHeaders visible = MaskingBodyHandler.visibleHeaders(shouting);
+        assertEquals(java.util.Set.of("content-type", "x-digest-note"), visible.map().keySet().stream()
+                .map(n -> n.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
+        // A chunked JSON body may be rewritten but carries nothing stale: the very same headers.
+        HttpHeaders chunked = Responses.headers("Content-Type", "application/json", "Transfer-Encoding", "chunked");
+        assertSame(chunked, MaskingBodyHandler.visibleHeaders(chunked));
+    }
+
+    @Test
     void dropsTheCodingOfADecodedBinaryBodyAndKeepsIdentity() {
         HttpHeaders coded = MaskingBodyHandler.visibleHeaders(Responses.headers("Content-Type", "image/png",
                 "Content-Encoding", "gzip", "Content-Length", "10"));
