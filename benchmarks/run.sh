@@ -8,7 +8,7 @@
 #   bash benchmarks/run.sh ship                 # shipping to a local Kafka broker (about 2 minutes; not in 'all')
 #   SHIP_OPTS='-Devents=100000 -Dappends=100000' bash benchmarks/run.sh ship   # a quick smoke run
 #   bash benchmarks/run.sh ssh                  # the SSH suite only (about 6 minutes): raw vs guarded exec, JMH in alternating forks, then paired
-#   bash benchmarks/run.sh http                 # the HTTP suite only (about 8 minutes): raw vs guarded HttpClient, body masking, then paired
+#   bash benchmarks/run.sh http                 # the HTTP suite only (about 12 minutes): raw vs guarded small GET in alternating forks, the rest, then paired
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
 #   bash benchmarks/run.sh 'JdbcBenchmark.preparedSelectByPk' -p backend=stub   # any JMH arguments
 #   JMH_OPTS='-f 1 -wi 1 -w 1s -i 1 -r 1s' bash benchmarks/run.sh   # a quick smoke run
@@ -50,9 +50,15 @@ ssh_opts='-f 1 -wi 5 -w 2s -i 5 -r 2s'
 ssh_rounds=5
 # The HTTP suite: the JDK HttpClient raw and guarded on a loopback server (a small GET, a 1 MiB
 # masked JSON body), the guarded client over a stub client (its own cost per request) and the
-# body masking alone (1 MiB and 45 bytes); 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement,
-# 12 benchmarks, then the paired small-GET harness three times. Not part of "all" (run it by name).
-http_regex='^dev\.agentguard\.benchmarks\.http\.'
+# body masking alone (1 MiB and 45 bytes). The small GET on loopback runs as the SSH exec does:
+# one fork per client per round, 5 alternating rounds, each fork 10 x 2 s warm-up (a guarded
+# JVM is still compiling the client's code 8 to 10 s in, a raw one is done by then) and
+# 5 x 2 s measurement; the rest once, 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement; then the
+# paired small-GET harness three times. About 12 minutes. Not part of "all" (run it by name).
+http_loopback_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.smallGet$'
+http_loopback_opts='-f 1 -wi 10 -w 2s -i 5 -r 2s'
+http_rounds=5
+http_regex='^dev\.agentguard\.benchmarks\.http\.(HttpStubBenchmark|BodyMaskingBenchmark|HttpClientBenchmark\.maskedJson1MiB)'
 http_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
 
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1)"
@@ -135,6 +141,15 @@ case "$suite" in
     ;;
   http)
     http_name=${RESULTS_NAME:-http-$stamp}
+    http_files=()
+    for round in $(seq 1 "$http_rounds"); do
+      if (( round % 2 )); then order="raw guarded"; else order="guarded raw"; fi
+      for library in $order; do
+        run "$http_name-r$round-$library" "$http_loopback_opts" "$http_loopback_regex" -p library="$library" "$@"
+        http_files+=("$results/$http_name-r$round-$library.json")
+      done
+    done
+    python3 "$here/medians.py" "${http_files[@]}" | tee "$results/$http_name-forks.md"
     run "$http_name" "$http_opts" "$http_regex" "$@"
     # Then raw and guarded small GETs alternately in one JVM, three times (see SmallGetPairs).
     for round in 1 2 3; do
