@@ -1,5 +1,7 @@
 package dev.agentguard.ssh;
 
+import dev.agentguard.core.action.HttpAction;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -120,7 +122,13 @@ public final class SshTarget {
             this.name = name;
         }
 
-        /** The host name or IP address (IPv6 with or without brackets). */
+        /**
+         * The host name or IP address (IPv6 with or without brackets). Kept in the one spelling
+         * the policy's {@code hosts} patterns are compared in, as for HTTP: lower case, without a
+         * trailing dot, an IP address in one text form ({@code 127.1} and {@code ::ffff:127.0.0.1}
+         * are {@code 127.0.0.1}, {@code 0:0:0:0:0:0:0:1} is {@code ::1}), so a rule on a host
+         * cannot be passed by writing the target's host another way.
+         */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
             String h = host.strip().toLowerCase(Locale.ROOT);
@@ -130,7 +138,12 @@ public final class SshTarget {
             if (!HOST.matcher(h).matches()) {
                 throw new IllegalArgumentException("host \"" + printable(host) + "\" is not a host name or IP address");
             }
-            this.host = h;
+            try {
+                this.host = HttpAction.canonicalHost(h);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("host \"" + printable(host) + "\" is not a host name or IP address: "
+                        + e.getMessage().replace("HTTP host", "the host"));
+            }
             return this;
         }
 

@@ -76,6 +76,45 @@ class DenialTest {
                 .count(GuardedSshSession.ACTIONS, 1));
     }
 
+    /**
+     * A rule on a host holds however the target's host is written: the target keeps the one
+     * spelling the policy's patterns are compared in (as HTTP requests do), so a loopback address
+     * written as a short, a decimal or an IPv4-mapped form, or a name in capitals with the root's
+     * trailing dot, meets the rule on 127.0.0.1 or localhost.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.1", "2130706433", "[::ffff:127.0.0.1]", "::FFFF:7F00:1", "LOCALHOST."})
+    void aRuleOnAHostHoldsHoweverTheTargetWritesIt(String spelling, JournalAssert audit) throws Exception {
+        client.close();
+        client = SshFixture.client(SshFixture.target(server, dir).host(spelling).build(), SshFixture.policy("""
+                policy: loopback-locked
+                version: 1
+                default: allow
+                rules:
+                  - id: not-on-loopback
+                    deny: { ssh: { hosts: ["127.0.0.1", "localhost"] } }
+                """), journal).build();
+        try (GuardedSshSession s = client.session("app1")) {
+            CommandDeniedException e = assertThrows(CommandDeniedException.class, () -> s.exec("echo hi"));
+            assertEquals("not-on-loopback", e.ruleId());
+        }
+        assertEquals(List.of(), server.ranCommands());
+        audit.hasEventMatching(e -> e.phase(Phase.INTENT).action("echo hi").decision(Decision.DENIED)
+                .rule("not-on-loopback"));
+    }
+
+    @Test
+    void aTargetHostIsKeptInItsCanonicalSpellingAndAnAmbiguousOneIsRefused() {
+        assertEquals("app1.example.com", SshFixture.target(server, dir).host(" App1.Example.COM. ").build().host());
+        assertEquals("::1", SshFixture.target(server, dir).host("[0:0:0:0:0:0:0:1]").build().host());
+        // 0177.0.0.1 is 127.0.0.1 to a C resolver and 177.0.0.1 to the JDK: no rule could know which.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SshFixture.target(server, dir).host("0177.0.0.1"));
+        assertTrue(e.getMessage().startsWith("host \"0177.0.0.1\" is not a host name or IP address: the host is an"
+                + " IPv4 address with a leading zero"), e.getMessage());
+        assertFalse(e.getMessage().contains("HTTP"), e.getMessage());
+    }
+
     @Test
     void opensNoChannelForACommandThePolicyDenies() throws Exception {
         try (GuardedSshSession s = client.session("app1")) {
