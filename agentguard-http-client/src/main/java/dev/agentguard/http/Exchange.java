@@ -2,6 +2,7 @@ package dev.agentguard.http;
 
 import dev.agentguard.core.action.Action;
 import dev.agentguard.core.guard.CallContext;
+import dev.agentguard.core.guard.CallScope;
 import dev.agentguard.core.guard.Permit;
 import dev.agentguard.core.identity.AgentContext;
 import dev.agentguard.core.identity.AgentIdentity;
@@ -44,6 +45,8 @@ final class Exchange<T> {
     private final AgentRequest first;
     private final HttpResponse.BodyHandler<T> handler;
     private final AgentContext.Captured bindings;
+    /** The agent's CallScope when it made the call, for decisions taken on other threads; null when none. */
+    private final CallScope.Captured scope;
     private volatile AgentIdentity identity;
     private volatile CallContext context;
     /** The agent's future (sendAsync); null for send. */
@@ -64,6 +67,7 @@ final class Exchange<T> {
         this.handler = handler;
         this.identity = identity;
         this.bindings = bindings;
+        this.scope = CallScope.capture();
         String trace = first.headers().firstValue("traceparent").orElse(null);
         this.context = new CallContext(identity, gate.sessionId(), trace != null ? trace : newTraceParent(), null);
     }
@@ -167,7 +171,7 @@ final class Exchange<T> {
         } else {
             body = RequestBody.capture(publisher, declared, gate.bodyLimit());
         }
-        // Most bodies are read at once, so the first decision runs on the agent's thread, under its CallScope.
+        // Most bodies are read at once, so the first decision runs on the agent's thread.
         body.whenComplete((b, t) -> {
             if (t != null) {
                 fail(t);
@@ -206,7 +210,8 @@ final class Exchange<T> {
     private void checkAndSend(Prepared p) {
         Hop hop = p.hop();
         Permit permit;
-        try {
+        // Here may be the decision executor or the client's thread (a redirect): the call's scope goes along.
+        try (CallScope reopened = scope == null ? null : scope.reopen()) {
             permit = gate.check(context, p.action());
         } catch (Throwable t) {
             fail(t);

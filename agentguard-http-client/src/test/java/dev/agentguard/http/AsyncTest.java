@@ -6,6 +6,8 @@ import dev.agentguard.audit.Outcome;
 import dev.agentguard.audit.Phase;
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.core.approval.ApprovalRequest;
+import dev.agentguard.core.guard.CallScope;
+import dev.agentguard.core.policy.Policy;
 import dev.agentguard.junit.TempJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +92,61 @@ class AsyncTest {
                 e -> e.phase(Phase.APPROVAL).decision(Decision.APPROVAL_REQUIRED).approval(request.requestId()),
                 e -> e.phase(Phase.INTENT).decision(Decision.DENIED).rule("big-refunds"))
                 .hasNoEventMatching(e -> e.phase(Phase.OUTCOME));
+    }
+
+    /**
+     * The decision of an async request that waits for an approver runs on the decision executor:
+     * the CallScope it was made in goes along, though the agent closed it as soon as sendAsync
+     * returned. The approver reads the stated purpose; the journal has it and the trace.
+     */
+    @Test
+    void anAsyncRequestWaitingForApprovalKeepsTheScopeItWasMadeIn() throws Exception {
+        Agents.WatchedApprover approver = new Agents.WatchedApprover();
+        GuardedHttpClient http = Agents.client(journal).approver(approver).build();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        CompletableFuture<HttpResponse<String>> f;
+        try (CallScope call = CallScope.builder().intent("refund order 42: duplicate charge").traceparent(traceparent)
+                .open()) {
+            f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/refunds"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":700}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        ApprovalRequest request = approver.next();
+        assertEquals("refund order 42: duplicate charge", request.intent());
+        approver.approver.approve(request.requestId(), "lead@example.com", "duplicate confirmed");
+
+        assertEquals(200, f.get(10, TimeUnit.SECONDS).statusCode());
+        assertThat(journal).hasExactly(1).eventsMatching(e -> e.phase(Phase.INTENT).decision(Decision.APPROVED)
+                        .intent("refund order 42: duplicate charge").trace(traceparent))
+                .hasExactly(1).eventsMatching(e -> e.phase(Phase.OUTCOME).trace(traceparent));
+    }
+
+    /** Break-glass stated around sendAsync lets a breakGlass rule's request through without asking anyone. */
+    @Test
+    void anAsyncRequestBreaksTheGlassItsScopeBroke() throws Exception {
+        Agents.WatchedApprover approver = new Agents.WatchedApprover();
+        GuardedHttpClient http = Agents.client(journal).approver(approver).policy(Policy.parse("""
+                policy: refunds-break-glass
+                version: 1
+                default: deny
+                rules:
+                  - id: refunds
+                    requireApproval: { http: { methods: [POST], paths: [/v1/refunds] } }
+                    breakGlass: true
+                """, "refunds-break-glass.yaml")).build();
+
+        CompletableFuture<HttpResponse<String>> f;
+        try (CallScope call = CallScope.builder().breakGlass("the refund queue is stuck and customers wait").open()) {
+            f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/refunds"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":700}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        assertEquals(200, f.get(10, TimeUnit.SECONDS).statusCode());
+        assertTrue(approver.arrived.isEmpty(), "nobody was asked");
+        assertThat(journal).hasExactly(1).eventsMatching(e -> e.phase(Phase.INTENT).decision(Decision.ALLOWED)
+                .rule("refunds").extension("break-glass", "true"));
     }
 
     @Test

@@ -72,6 +72,20 @@ public final class CallScope implements AutoCloseable {
         return OPEN.get() == 0 ? null : CURRENT.get();
     }
 
+    /**
+     * What the scope in force on this thread says now (the innermost, with what it keeps of the
+     * outer ones), as values that outlive it: for a call the channel goes on with on another
+     * thread — an asynchronous request that waits for an approver, a redirect followed where the
+     * HTTP client completes — which reopens it there with {@link Captured#reopen()}. The call then
+     * runs under the scope it was made in, even when the agent has closed that scope since.
+     *
+     * @return the captured scope, or {@code null} when no scope is open on this thread
+     */
+    public static Captured capture() {
+        CallScope scope = current();
+        return scope == null ? null : new Captured(scope.intent, scope.traceparent, scope.breakGlass);
+    }
+
     /** The stated intent, or {@code null}. */
     public String intent() {
         return intent;
@@ -118,6 +132,40 @@ public final class CallScope implements AutoCloseable {
     public String toString() {
         return "CallScope[" + (intent != null ? "intent, " : "") + (traceparent != null ? "traceparent, " : "")
                 + (breakGlass != null ? "break-glass, " : "") + (closed ? "closed" : "open") + "]";
+    }
+
+    /**
+     * A scope's values, captured on the agent's thread by {@link #capture()}. Immutable; its
+     * {@code toString} names what is set, never the text (an intent may hold what the policy masks).
+     */
+    public static final class Captured {
+        private final String intent;
+        private final String traceparent;
+        private final String breakGlass;
+
+        private Captured(String intent, String traceparent, String breakGlass) {
+            this.intent = intent;
+            this.traceparent = traceparent;
+            this.breakGlass = breakGlass;
+        }
+
+        /**
+         * Opens a scope with the captured values on this thread, over whatever is open here; close
+         * it on this thread (try-with-resources).
+         */
+        public CallScope reopen() {
+            Builder b = new Builder();
+            b.intent = intent;
+            b.traceparent = traceparent;
+            b.breakGlass = breakGlass;
+            return b.open();
+        }
+
+        @Override
+        public String toString() {
+            return "CallScope.Captured[" + (intent != null ? "intent, " : "") + (traceparent != null ? "traceparent, " : "")
+                    + (breakGlass != null ? "break-glass" : "") + "]";
+        }
     }
 
     /** Configures a {@link CallScope}. */

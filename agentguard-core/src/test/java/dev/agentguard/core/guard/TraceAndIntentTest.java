@@ -127,6 +127,36 @@ class TraceAndIntentTest {
     }
 
     @Test
+    void aCapturedScopeIsReopenedOnAnotherThreadAfterTheAgentClosedIt(JournalAssert audit) throws Exception {
+        Guard guard = guard();
+        CallContext session = new CallContext(AGENT, "s-1", OTHER_TRACEPARENT, "nightly reconciliation");
+        assertNull(CallScope.capture(), "nothing to capture outside a scope");
+        CallScope.Captured captured;
+        try (CallScope outer = CallScope.builder().intent("monthly close").traceparent(TRACEPARENT).open();
+             CallScope inner = CallScope.builder().intent("refund order 42 for card 4111 1111 1111 1111").open()) {
+            captured = CallScope.capture();
+        }
+        assertNull(CallScope.current());
+        assertEquals("CallScope.Captured[intent, traceparent, ]", captured.toString(), "names what is set, never the text");
+
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            other.submit(() -> {
+                try (CallScope reopened = captured.reopen()) {
+                    guard.check(session, READ).succeeded(Map.of());
+                }
+                assertNull(CallScope.current(), "closed again on that thread");
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        AuditEvent event = intent(audit, 0);
+        assertEquals("refund order 42 for card 4111 11** **** 1111", event.intent(), "the inner intent, masked");
+        assertEquals(TRACEPARENT, event.traceId(), "the outer scope's traceparent, which the inner kept");
+    }
+
+    @Test
     void scopesCloseInReverseOrderOnTheirOwnThread() throws Exception {
         CallScope outer = CallScope.builder().intent("outer purpose").open();
         CallScope inner = CallScope.builder().intent("inner purpose").open();
