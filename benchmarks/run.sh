@@ -39,6 +39,9 @@ journal_opts='-f 1 -wi 3 -w 2s -i 5 -r 3s'
 # 39 benchmarks (JdbcBenchmark: 4 cases x 2 back ends x 4 libraries; GuardStepsBenchmark: 7).
 jdbc_regex='^dev\.agentguard\.benchmarks\.jdbc\.'
 jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
+# The loopback suites (SSH, HTTP) run their server in a JVM of its own (-p server=process), as a
+# real host or API is: in the client's JVM the guard's garbage, JIT work and safepoints slowed the
+# server's threads too (-p server=jvm still runs it there, for comparison).
 # The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session.
 # Two forks of the same client differ here by up to 20 % (thread placement on 2 cores), more than
 # the difference measured, so JMH runs one fork per client per round, 5 rounds, raw first in odd
@@ -58,7 +61,8 @@ ssh_rounds=5
 http_loopback_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.smallGet$'
 http_loopback_opts='-f 1 -wi 10 -w 2s -i 5 -r 2s'
 http_rounds=5
-http_regex='^dev\.agentguard\.benchmarks\.http\.(HttpStubBenchmark|BodyMaskingBenchmark|HttpClientBenchmark\.maskedJson1MiB)'
+http_big_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.maskedJson1MiB$'
+http_regex='^dev\.agentguard\.benchmarks\.http\.(HttpStubBenchmark|BodyMaskingBenchmark)'
 http_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
 
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1)"
@@ -126,7 +130,7 @@ case "$suite" in
     for round in $(seq 1 "$ssh_rounds"); do
       if (( round % 2 )); then order="raw guarded"; else order="guarded raw"; fi
       for client in $order; do
-        run "$ssh_name-r$round-$client" "$ssh_opts" "$ssh_regex" -p client="$client" "$@"
+        run "$ssh_name-r$round-$client" "$ssh_opts" "$ssh_regex" -p client="$client" -p server=process "$@"
         ssh_files+=("$results/$ssh_name-r$round-$client.json")
       done
     done
@@ -145,11 +149,13 @@ case "$suite" in
     for round in $(seq 1 "$http_rounds"); do
       if (( round % 2 )); then order="raw guarded"; else order="guarded raw"; fi
       for library in $order; do
-        run "$http_name-r$round-$library" "$http_loopback_opts" "$http_loopback_regex" -p library="$library" "$@"
+        run "$http_name-r$round-$library" "$http_loopback_opts" "$http_loopback_regex" -p library="$library" \
+          -p server=process "$@"
         http_files+=("$results/$http_name-r$round-$library.json")
       done
     done
     python3 "$here/medians.py" "${http_files[@]}" | tee "$results/$http_name-forks.md"
+    run "$http_name-big" "$http_opts" "$http_big_regex" -p server=process "$@"
     run "$http_name" "$http_opts" "$http_regex" "$@"
     # Then raw and guarded small GETs alternately in one JVM, three times (see SmallGetPairs).
     for round in 1 2 3; do

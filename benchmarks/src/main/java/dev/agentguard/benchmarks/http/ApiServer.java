@@ -1,6 +1,7 @@
 package dev.agentguard.benchmarks.http;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.agentguard.benchmarks.ServerProcess;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A loopback HTTP server with two answers: a small JSON object ({@code /small}) and a 1 MiB
- * JSON array of card records with a card number in every 64th record ({@code /big}).
+ * JSON array of card records with a card number in every 64th record ({@code /big}); in the
+ * benchmark's JVM ({@link #start()}) or in one of its own ({@link #main}).
  */
 final class ApiServer implements AutoCloseable {
     static final byte[] SMALL = "{\"id\":42,\"status\":\"shipped\",\"amount\":\"19.99\"}".getBytes(StandardCharsets.UTF_8);
@@ -35,6 +37,17 @@ final class ApiServer implements AutoCloseable {
         server.createContext("/big", e -> respond(e, BIG));
         server.start();
         return new ApiServer(server);
+    }
+
+    /**
+     * In a JVM of its own (through {@link ServerProcess}; run it with
+     * {@code -Dsun.net.httpserver.nodelay=true}): prints {@code ready <port>} and serves until its
+     * standard input closes.
+     */
+    public static void main(String[] args) throws IOException {
+        try (ApiServer server = start()) {
+            ServerProcess.serveUntilParentCloses(Integer.toString(server.server.getAddress().getPort()));
+        }
     }
 
     URI uri(String path) {

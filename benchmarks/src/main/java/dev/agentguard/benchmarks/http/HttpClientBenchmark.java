@@ -1,6 +1,7 @@
 package dev.agentguard.benchmarks.http;
 
 import dev.agentguard.benchmarks.ForkedJvm;
+import dev.agentguard.benchmarks.ServerProcess;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,15 +17,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What an HTTP call costs through the guarded client against the raw JDK {@code HttpClient}, on
- * a loopback server in the same JVM:
+ * a loopback server ({@link ApiServer}) in a JVM of its own or in the benchmark's (see
+ * {@link #server}):
  * <ul>
  *   <li>{@link #smallGet}: a GET answered with a 45-byte JSON object, read as a string. The
  *       guard decides the request, journals intent and outcome, and masks the body.</li>
@@ -50,7 +54,16 @@ public class HttpClientBenchmark {
     @Param({"raw", "guarded"})
     public String library;
 
-    private ApiServer server;
+    /**
+     * {@code process}: the server in a JVM of its own (what the targets are read from: an API is
+     * never in the agent's JVM); {@code jvm}: in the benchmark's JVM, where whatever the guard
+     * costs the JVM (garbage, JIT, safepoints) slows the server's threads too.
+     */
+    @Param({"process", "jvm"})
+    public String server;
+
+    private ApiServer inJvmServer;
+    private ServerProcess serverProcess;
     private HttpClient raw;
     private BenchClient bench;
     private HttpClient client;
@@ -59,10 +72,18 @@ public class HttpClientBenchmark {
 
     @Setup(Level.Trial)
     public void startServer() throws IOException {
-        server = ApiServer.start();
+        String base;
+        if (server.equals("process")) {
+            serverProcess = ServerProcess.start(ApiServer.class, List.of("-Xms256m", "-Xmx256m",
+                    "-Dsun.net.httpserver.nodelay=true"));
+            base = "http://127.0.0.1:" + Integer.parseInt(serverProcess.details());
+        } else {
+            inJvmServer = ApiServer.start();
+            base = inJvmServer.uri("").toString();
+        }
         raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        small = HttpRequest.newBuilder(server.uri("/small")).build();
-        big = HttpRequest.newBuilder(server.uri("/big")).build();
+        small = HttpRequest.newBuilder(URI.create(base + "/small")).build();
+        big = HttpRequest.newBuilder(URI.create(base + "/big")).build();
     }
 
     @Setup(Level.Iteration)
@@ -83,8 +104,13 @@ public class HttpClientBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void stopServer() {
-        server.close();
+    public void stopServer() throws IOException {
+        if (inJvmServer != null) {
+            inJvmServer.close();
+        }
+        if (serverProcess != null) {
+            serverProcess.close();
+        }
     }
 
     @Benchmark

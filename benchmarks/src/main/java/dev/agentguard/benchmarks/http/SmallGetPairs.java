@@ -5,7 +5,8 @@ import dev.agentguard.benchmarks.PairedRun;
 /**
  * The raw and the guarded small GET of {@link HttpClientBenchmark} in one JVM, run in pairs by
  * {@link PairedRun}: the quartiles of each, the median of the paired differences with its 95 %
- * confidence interval, and the means. Each client has a loopback server of its own, set up alike.
+ * confidence interval, and the means. Each client has a loopback server of its own, set up alike,
+ * in a JVM of its own.
  *
  * <pre>
  * java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
@@ -29,8 +30,10 @@ public final class SmallGetPairs {
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 60_000;
         HttpClientBenchmark raw = new HttpClientBenchmark();
         raw.library = "raw";
+        raw.server = "process";
         HttpClientBenchmark guarded = new HttpClientBenchmark();
         guarded.library = "guarded";
+        guarded.server = "process";
         raw.startServer();
         try {
             raw.openClient(); // raw: nothing to close

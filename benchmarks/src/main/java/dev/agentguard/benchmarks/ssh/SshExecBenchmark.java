@@ -3,6 +3,7 @@ package dev.agentguard.benchmarks.ssh;
 import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.benchmarks.ForkedJvm;
 import dev.agentguard.benchmarks.ScratchDirectory;
+import dev.agentguard.benchmarks.ServerProcess;
 import dev.agentguard.core.identity.AgentIdentity;
 import dev.agentguard.core.identity.IdentitySource;
 import dev.agentguard.core.policy.Policy;
@@ -23,11 +24,7 @@ import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceW
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,22 +41,24 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One exec round trip on loopback — open a channel, run {@code df -h}, read its output and exit
- * status, close the channel — over an established session to an Apache MINA SSH server in the
- * same JVM, whose command answers at once with a fixed disk table (so the host costs next to
- * nothing and the client side is what is measured). Both clients and the server set TCP_NODELAY,
- * as the guarded client does.
+ * status, close the channel — over an established session to an Apache MINA SSH server
+ * ({@link DiskTableServer}) in a JVM of its own or in the benchmark's (see {@link #server}), whose
+ * command answers at once with a fixed disk table (so the host costs next to nothing and the
+ * client side is what is measured). Both clients and the server set TCP_NODELAY, as the guarded
+ * client does.
  * <ul>
  *   <li>{@code raw}: MINA's own client, the output collected in memory;</li>
  *   <li>{@code guarded}: {@link GuardedSshSession#exec(String)}: the command tokenised and decided
@@ -78,9 +77,6 @@ import java.util.concurrent.TimeUnit;
 public class SshExecBenchmark {
 
     static final String COMMAND = "df -h";
-    static final byte[] DISK_TABLE = ("Filesystem      Size  Used Avail Use% Mounted on\n"
-            + "/dev/sda1        50G   20G   30G  40% /\n"
-            + "tmpfs           7.8G     0  7.8G   0% /dev/shm\n").getBytes(StandardCharsets.US_ASCII);
 
     private static final String POLICY = """
             policy: bench-ssh
@@ -96,8 +92,17 @@ public class SshExecBenchmark {
     @Param({"raw", "guarded"})
     public String client;
 
+    /**
+     * {@code process}: the server in a JVM of its own (what the targets are read from: a host is
+     * never in the agent's JVM); {@code jvm}: in the benchmark's JVM, where whatever the guard
+     * costs the JVM (garbage, JIT, safepoints) slows the server's threads too.
+     */
+    @Param({"process", "jvm"})
+    public String server;
+
     private ScratchDirectory scratch;
-    private SshServer server;
+    private SshServer inJvmServer;
+    private ServerProcess serverProcess;
     private SshClient rawClient;
     private ClientSession rawSession;
     private Journal journal;
@@ -107,24 +112,29 @@ public class SshExecBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         scratch = ScratchDirectory.create("agentguard-bench-ssh-");
-        KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         KeyPair clientKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, clientKey.getPublic()));
-        server.setCommandFactory((channel, command) -> new DiskTable());
-        CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.start();
+        PublicKey hostKey;
+        int port;
+        if (server.equals("process")) {
+            serverProcess = ServerProcess.start(DiskTableServer.class, List.of("-Xms256m", "-Xmx256m"),
+                    PublicKeyEntry.toString(clientKey.getPublic()));
+            String[] details = serverProcess.details().split(" ", 2);
+            port = Integer.parseInt(details[0]);
+            hostKey = DiskTableServer.publicKey(details[1]);
+        } else {
+            KeyPair hostKeys = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
+            inJvmServer = DiskTableServer.start(hostKeys, clientKey.getPublic());
+            port = inJvmServer.getPort();
+            hostKey = hostKeys.getPublic();
+        }
 
         if (client.equals("raw")) {
             rawClient = SshClient.setUpDefaultClient();
-            rawClient.setServerKeyVerifier(new RequiredServerKeyVerifier(hostKey.getPublic()));
+            rawClient.setServerKeyVerifier(new RequiredServerKeyVerifier(hostKey));
             rawClient.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             CoreModuleProperties.TCP_NODELAY.set(rawClient, true); // as the guarded client sets it
             rawClient.start();
-            rawSession = rawClient.connect("deploy", "127.0.0.1", server.getPort()).verify(Duration.ofSeconds(10))
+            rawSession = rawClient.connect("deploy", "127.0.0.1", port).verify(Duration.ofSeconds(10))
                     .getSession();
             rawSession.addPublicKeyIdentity(clientKey);
             rawSession.auth().verify(Duration.ofSeconds(10));
@@ -135,9 +145,9 @@ public class SshExecBenchmark {
             }
             journal = Journal.builder(scratch.path().resolve("journal")).open();
             guardedClient = GuardedSshClient.builder()
-                    .target(SshTarget.builder("app1").host("127.0.0.1").port(server.getPort()).user("deploy")
+                    .target(SshTarget.builder("app1").host("127.0.0.1").port(port).user("deploy")
                             .credential(SshCredential.privateKeyFile(keyFile))
-                            .hostKeys(HostKeys.pinned(PublicKeyEntry.toString(hostKey.getPublic())))
+                            .hostKeys(HostKeys.pinned(PublicKeyEntry.toString(hostKey)))
                             .recordings(scratch.path().resolve("recordings"))
                             .build())
                     .identity(IdentitySource.fixed(AgentIdentity.of("ops-agent", "ops")))
@@ -165,7 +175,12 @@ public class SshExecBenchmark {
         if (rawClient != null) {
             rawClient.stop();
         }
-        server.stop(true);
+        if (inJvmServer != null) {
+            inJvmServer.stop(true);
+        }
+        if (serverProcess != null) {
+            serverProcess.close();
+        }
         scratch.close();
     }
 
@@ -192,43 +207,5 @@ public class SshExecBenchmark {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** The host's side: prints the disk table and exits 0. */
-    private static final class DiskTable implements Command {
-        private OutputStream out;
-        private ExitCallback exit;
-
-        @Override
-        public void setInputStream(InputStream in) {
-            // reads nothing
-        }
-
-        @Override
-        public void setOutputStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void setErrorStream(OutputStream err) {
-            // writes nothing there
-        }
-
-        @Override
-        public void setExitCallback(ExitCallback callback) {
-            this.exit = callback;
-        }
-
-        @Override
-        public void start(ChannelSession channel, Environment env) throws IOException {
-            out.write(DISK_TABLE);
-            out.flush();
-            exit.onExit(0);
-        }
-
-        @Override
-        public void destroy(ChannelSession channel) {
-            // nothing runs after start
-        }
     }
 }

@@ -3,7 +3,8 @@ package dev.agentguard.benchmarks.ssh;
 import dev.agentguard.benchmarks.PairedRun;
 
 /**
- * The raw and the guarded exec of {@link SshExecBenchmark} in one JVM, run in pairs by
+ * The raw and the guarded exec of {@link SshExecBenchmark} in one JVM (each client's server in a
+ * JVM of its own), run in pairs by
  * {@link PairedRun}: the quartiles of each, the median of the paired differences with its 95 %
  * confidence interval, and the means. One run is one JVM whose thread placement can move its
  * result by ten µs or more, so compare the medians of several runs.
@@ -29,8 +30,10 @@ public final class SshExecPairs {
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40_000;
         SshExecBenchmark raw = new SshExecBenchmark();
         raw.client = "raw";
+        raw.server = "process";
         SshExecBenchmark guarded = new SshExecBenchmark();
         guarded.client = "guarded";
+        guarded.server = "process";
         raw.setUp();
         try {
             guarded.setUp();
