@@ -1,0 +1,103 @@
+package dev.agentguard.benchmarks.http;
+
+import dev.agentguard.audit.Channel;
+import dev.agentguard.audit.Decision;
+import dev.agentguard.audit.EventDraft;
+import dev.agentguard.audit.Phase;
+import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.benchmarks.PairedRun;
+import dev.agentguard.benchmarks.ScratchDirectory;
+import dev.agentguard.benchmarks.ServerProcess;
+import dev.agentguard.core.masking.Masker;
+import dev.agentguard.core.masking.MaskingRules;
+import dev.agentguard.http.body.MaskingBodyHandler;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+/**
+ * Where the guarded small GET's added time goes: one step of the guard at a time, added to the
+ * raw JDK client's small GET and timed against it in alternating pairs ({@link PairedRun}), in
+ * one JVM, over one client and one connection, the server in a JVM of its own. Each step is one
+ * run (a JVM) of its own:
+ * <ul>
+ *   <li>{@code copy}: the request copied as the guard sends it ({@code HttpRequest.newBuilder(request,
+ *       filter)}, {@code Accept-Encoding: identity});</li>
+ *   <li>{@code journal}: an intent event appended before the request and an outcome event after
+ *       it, to a real journal;</li>
+ *   <li>{@code mask}: the body read through {@link MaskingBodyHandler} (the default detectors);</li>
+ *   <li>{@code guarded}: all of the guard ({@link dev.agentguard.http.GuardedHttpClient} over the
+ *       same client);</li>
+ *   <li>{@code burn}: 3 µs of busy waiting before the request — what 3 µs of the guard's CPU
+ *       costs on this round trip, for scale.</li>
+ * </ul>
+ * <pre>
+ * java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+ *      --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true -Xms1g -Xmx1g \
+ *      -cp benchmarks/target/benchmarks.jar dev.agentguard.benchmarks.http.SmallGetSteps STEP [warm-up pairs] [pairs]
+ * </pre>
+ * Defaults: 20,000 warm-up pairs, 40,000 measured pairs (about 15 seconds).
+ */
+public final class SmallGetSteps {
+
+    private static final String ACTION = "GET http://127.0.0.1/small";
+
+    private SmallGetSteps() {
+    }
+
+    public static void main(String[] args) {
+        PairedRun.exitAfter(() -> steps(args));
+    }
+
+    private static void steps(String[] args) throws Exception {
+        if (args.length < 1) {
+            throw new IllegalArgumentException("name a step: copy, journal, mask, guarded or burn");
+        }
+        String step = args[0];
+        int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
+        try (ServerProcess server = ServerProcess.start(ApiServer.class,
+                List.of("-Xms256m", "-Xmx256m", "-Dsun.net.httpserver.nodelay=true"));
+             ScratchDirectory scratch = ScratchDirectory.create("agentguard-bench-steps-")) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest small = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.details() + "/small"))
+                    .build();
+            HttpResponse.BodyHandler<String> asString = HttpResponse.BodyHandlers.ofString();
+            try (Journal journal = Journal.builder(scratch.path().resolve("journal")).open();
+                 BenchClient guarded = BenchClient.open("guarded", client, "agentguard-bench-steps-")) {
+                PairedRun.Operation raw = () -> client.send(small, asString).body();
+                PairedRun.Operation withStep = switch (step) {
+                    case "copy" -> () -> client.send(HttpRequest.newBuilder(small, (name, value) -> true)
+                            .uri(small.uri()).GET().setHeader("Accept-Encoding", "identity").build(), asString).body();
+                    case "journal" -> () -> {
+                        journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
+                                .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
+                        client.send(small, asString).body();
+                        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent").session("s-1")
+                                .action(ACTION).succeeded().count("http.status", 200));
+                    };
+                    case "mask" -> {
+                        Masker masker = MaskingRules.defaults().masker();
+                        MaskingBodyHandler<String> masked = MaskingBodyHandler.of(asString, masker, report -> { });
+                        yield () -> client.send(small, masked).body();
+                    }
+                    case "guarded" -> () -> guarded.client().send(small, asString).body();
+                    case "burn" -> () -> {
+                        long until = System.nanoTime() + 3_000;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        client.send(small, asString).body();
+                    };
+                    default -> throw new IllegalArgumentException("no step \"" + step
+                            + "\": name copy, journal, mask, guarded or burn");
+                };
+                System.out.println("step " + step + " against the raw small GET");
+                PairedRun.run(raw, withStep, warmUp, pairs);
+            }
+        }
+    }
+}
