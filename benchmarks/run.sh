@@ -41,7 +41,8 @@ jdbc_regex='^dev\.agentguard\.benchmarks\.jdbc\.'
 jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
 # The loopback suites (SSH, HTTP) run their server in a JVM of its own (-p server=process), as a
 # real host or API is: in the client's JVM the guard's garbage, JIT work and safepoints slowed the
-# server's threads too (-p server=jvm still runs it there, for comparison).
+# server's threads too. For the old set-up, run JMH directly with -p server=jvm (JMH adds -p
+# values up, so passing it to the suite would run both).
 # The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session.
 # Two forks of the same client differ here by up to 20 % (thread placement on 2 cores), more than
 # the difference measured, so JMH runs one fork per client per round, 5 rounds, raw first in odd
@@ -62,7 +63,7 @@ http_loopback_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.sm
 http_loopback_opts='-f 1 -wi 10 -w 2s -i 5 -r 2s'
 http_rounds=5
 http_big_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.maskedJson1MiB$'
-http_regex='^dev\.agentguard\.benchmarks\.http\.(HttpStubBenchmark|BodyMaskingBenchmark)'
+http_regex='^dev\.agentguard\.benchmarks\.http\.(HttpStubBenchmark|BodyMaskingBenchmark)\.'
 http_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
 
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1)"
@@ -161,8 +162,7 @@ case "$suite" in
     for round in 1 2 3; do
       echo "SmallGetPairs round $round" | tee -a "$results/$http_name-pairs.txt"
       java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
-        --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true \
-        -Dsun.net.httpserver.nodelay=true -Xms1g -Xmx1g \
+        --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true -Xms1g -Xmx1g \
         -cp "$jar" dev.agentguard.benchmarks.http.SmallGetPairs 2>&1 | tee -a "$results/$http_name-pairs.txt"
     done
     ;;

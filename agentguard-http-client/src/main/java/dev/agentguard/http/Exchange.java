@@ -45,7 +45,7 @@ final class Exchange<T> {
     private final AgentRequest first;
     private final HttpResponse.BodyHandler<T> handler;
     private final AgentContext.Captured bindings;
-    /** The agent's CallScope when it made the call, for decisions taken on other threads; null when none. */
+    /** The agent's CallScope when it made the call (NONE outside any), for decisions taken on other threads. */
     private final CallScope.Captured scope;
     private volatile AgentIdentity identity;
     private volatile CallContext context;
@@ -211,7 +211,7 @@ final class Exchange<T> {
         Hop hop = p.hop();
         Permit permit;
         // Here may be the decision executor or the client's thread (a redirect): the call's scope goes along.
-        try (CallScope reopened = scope == null ? null : scope.reopen()) {
+        try (CallScope reopened = scope.reopen()) {
             permit = gate.check(context, p.action());
         } catch (Throwable t) {
             fail(t);

@@ -149,6 +149,41 @@ class AsyncTest {
                 .rule("refunds").extension("break-glass", "true"));
     }
 
+    /**
+     * A request made outside any scope is decided under none, wherever it is decided: a
+     * break-glass scope open on the decision executor's thread does not let it past its approver.
+     */
+    @Test
+    void anAsyncRequestMadeOutsideAnyScopeTakesNoScopeFromTheThreadThatDecidesIt() throws Exception {
+        Agents.WatchedApprover approver = new Agents.WatchedApprover();
+        java.util.concurrent.Executor breakingGlass = task -> new Thread(() -> {
+            try (CallScope other = CallScope.builder().breakGlass("another call's emergency, not this one").open()) {
+                task.run();
+            }
+        }).start();
+        GuardedHttpClient http = Agents.client(journal).approver(approver).decisionExecutor(breakingGlass)
+                .policy(Policy.parse("""
+                        policy: refunds-break-glass
+                        version: 1
+                        default: deny
+                        rules:
+                          - id: refunds
+                            requireApproval: { http: { methods: [POST], paths: [/v1/refunds] } }
+                            breakGlass: true
+                        """, "refunds-break-glass.yaml")).build();
+
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/refunds"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":700}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        ApprovalRequest request = approver.next();
+        assertFalse(f.isDone(), "asked, not let through by the executor thread's break-glass");
+        approver.approver.deny(request.requestId(), "lead@example.com", "not now");
+
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        assertTrue(server.received().isEmpty());
+        assertThat(journal).hasNoEventMatching(e -> e.extension("break-glass", "true"));
+    }
+
     @Test
     void neverCallsThePushPromiseHandler() throws Exception {
         GuardedHttpClient http = Agents.client(journal).build();

@@ -1,6 +1,6 @@
 package dev.agentguard.ssh;
 
-import dev.agentguard.core.action.HttpAction;
+import dev.agentguard.core.action.SshAction;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -124,10 +124,15 @@ public final class SshTarget {
 
         /**
          * The host name or IP address (IPv6 with or without brackets). Kept in the one spelling
-         * the policy's {@code hosts} patterns are compared in, as for HTTP: lower case, without a
-         * trailing dot, an IP address in one text form ({@code 127.1} and {@code ::ffff:127.0.0.1}
-         * are {@code 127.0.0.1}, {@code 0:0:0:0:0:0:0:1} is {@code ::1}), so a rule on a host
-         * cannot be passed by writing the target's host another way.
+         * the policy's {@code hosts} patterns are compared in ({@link SshAction#canonicalHost}, as
+         * for HTTP): lower case, without a trailing dot, an IP address in one text form
+         * ({@code 127.1} and {@code ::ffff:127.0.0.1} are {@code 127.0.0.1}, {@code 0:0:0:0:0:0:0:1}
+         * is {@code ::1}), so a rule on a host cannot be passed by writing the target's host
+         * another way. The guard connects to, and looks up host keys under, that spelling.
+         *
+         * @throws IllegalArgumentException when it is no host name or IP address, an address
+         *                                  resolvers read differently ({@code 0177.0.0.1}), or the
+         *                                  unspecified address ({@code 0.0.0.0}, {@code ::})
          */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
@@ -139,10 +144,9 @@ public final class SshTarget {
                 throw new IllegalArgumentException("host \"" + printable(host) + "\" is not a host name or IP address");
             }
             try {
-                this.host = HttpAction.canonicalHost(h);
+                this.host = SshAction.canonicalHost(h);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("host \"" + printable(host) + "\" is not a host name or IP address: "
-                        + e.getMessage().replace("HTTP host", "the host"));
+                throw new IllegalArgumentException("host \"" + printable(host) + "\" is not allowed: " + e.getMessage());
             }
             return this;
         }

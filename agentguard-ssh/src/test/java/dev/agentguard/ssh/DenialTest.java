@@ -110,9 +110,15 @@ class DenialTest {
         // 0177.0.0.1 is 127.0.0.1 to a C resolver and 177.0.0.1 to the JDK: no rule could know which.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SshFixture.target(server, dir).host("0177.0.0.1"));
-        assertTrue(e.getMessage().startsWith("host \"0177.0.0.1\" is not a host name or IP address: the host is an"
-                + " IPv4 address with a leading zero"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("host \"0177.0.0.1\" is not allowed: SSH host is an IPv4 address with a"
+                + " leading zero"), e.getMessage());
         assertFalse(e.getMessage().contains("HTTP"), e.getMessage());
+        // The unspecified address is this machine to a connection, and no rule's host: refused in every form.
+        for (String any : new String[] {"0.0.0.0", "0", "::", "[::]", "[0:0:0:0:0:0:0:0]"}) {
+            IllegalArgumentException u = assertThrows(IllegalArgumentException.class,
+                    () -> SshFixture.target(server, dir).host(any), any);
+            assertTrue(u.getMessage().contains("SSH host is the unspecified address"), u.getMessage());
+        }
     }
 
     @Test

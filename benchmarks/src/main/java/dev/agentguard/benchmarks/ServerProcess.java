@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A loopback server in a JVM of its own, for the round-trip benchmarks: the client under test
@@ -35,9 +38,10 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * Starts {@code mainClass} with {@code jvmFlags} and {@code args} and waits (at most 60 s) for
-     * its {@code ready} line.
+     * its {@code ready} line; the child's further output is read and dropped.
      *
-     * @throws IOException when the child cannot start or ends before it is ready
+     * @return the running child
+     * @throws IOException when the child cannot start, or is not ready within 60 s (it is then killed)
      */
     public static ServerProcess start(Class<?> mainClass, List<String> jvmFlags, String... args) throws IOException {
         List<String> command = new ArrayList<>();
@@ -49,14 +53,34 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith(READY)) {
-                return new ServerProcess(p, line.substring(READY.length()));
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (!ready.isDone() && line.startsWith(READY)) {
+                        ready.complete(line.substring(READY.length()));
+                    }
+                    // then keep reading: a child whose output pipe fills up would block
+                }
+                ready.completeExceptionally(new IOException(mainClass.getSimpleName() + " closed its output"));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
             }
+        }, "server-process-output-" + mainClass.getSimpleName());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new ServerProcess(p, ready.get(60, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            p.destroyForcibly();
+            throw new IOException(mainClass.getSimpleName() + " was not ready within 60 s ("
+                    + (e instanceof TimeoutException ? "no ready line" : e.getCause().getMessage()) + ")", e);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(mainClass.getSimpleName() + ": interrupted while it started", e);
         }
-        p.destroyForcibly();
-        throw new IOException(mainClass.getSimpleName() + " ended before it was ready (exit " + waitFor(p) + ")");
     }
 
     /** What the child printed after {@code ready}: its port, its key. */
@@ -79,23 +103,17 @@ public final class ServerProcess implements AutoCloseable {
     /** Ends the child: closes its standard input and waits (at most 10 s, then kills it). */
     @Override
     public void close() throws IOException {
-        process.getOutputStream().close();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            process.getOutputStream().close();
+        } finally {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int waitFor(Process p) {
-        try {
-            return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 }

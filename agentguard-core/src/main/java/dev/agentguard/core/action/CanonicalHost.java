@@ -61,6 +61,23 @@ final class CanonicalHost {
         return dotted(address);
     }
 
+    /**
+     * {@link #of(String)} for a channel other than HTTP: the same form, and the same refusals
+     * named for {@code channel} ({@code "SSH"}). Every refusal of this class begins with
+     * {@value #HTTP_HOST}.
+     */
+    static String of(String host, String channel) {
+        try {
+            return of(host);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new IllegalArgumentException(message.startsWith(HTTP_HOST)
+                    ? channel + " host" + message.substring(HTTP_HOST.length()) : message, e);
+        }
+    }
+
+    private static final String HTTP_HOST = "HTTP host";
+
     /** Whether {@code canonical} is the unspecified address, which a connection takes for the local host. */
     static boolean isUnspecified(String canonical) {
         return canonical.equals("0.0.0.0") || canonical.equals("::");

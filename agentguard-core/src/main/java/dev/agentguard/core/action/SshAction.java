@@ -43,15 +43,7 @@ public record SshAction(String host, String user, boolean interactive, String wo
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._@$\\\\-]{0,99}");
 
     public SshAction {
-        Objects.requireNonNull(host, "host");
-        host = host.strip().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (!HOST.matcher(host).matches()) {
-            throw new IllegalArgumentException("SSH host must be a host name or IP address (letters, digits, '.', "
-                    + "'-', ':'), 1 to 253 characters");
-        }
+        host = canonicalHost(host);
         if (user != null && !USER.matcher(user).matches()) {
             throw new IllegalArgumentException("SSH user must be 1 to 100 letters, digits or . _ - @ $ \\, starting "
                     + "with a letter, digit, '.' or '_'; use null when the user is not known");
@@ -192,5 +184,33 @@ public record SshAction(String host, String user, boolean interactive, String wo
             }
         }
         return false;
+    }
+
+    /**
+     * The one spelling of an SSH host that policies compare, as for HTTP
+     * ({@link HttpAction#canonicalHost}): lower case, without brackets or a trailing dot, an IP
+     * address in one text form ({@code 127.1} and {@code ::ffff:127.0.0.1} are {@code 127.0.0.1}).
+     * Refused: what is no host name or IP address, an address resolvers read differently
+     * ({@code 0177.0.0.1}, hexadecimal parts, zone ids), and the unspecified address
+     * ({@code 0.0.0.0}, {@code ::}), which a connection takes for this machine itself.
+     *
+     * @throws IllegalArgumentException naming what is wrong (never quoting the host)
+     */
+    public static String canonicalHost(String host) {
+        Objects.requireNonNull(host, "host");
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (!HOST.matcher(h).matches()) {
+            throw new IllegalArgumentException("SSH host must be a host name or IP address (letters, digits, '.', "
+                    + "'-', ':'), 1 to 253 characters");
+        }
+        h = CanonicalHost.of(h, "SSH");
+        if (CanonicalHost.isUnspecified(h)) {
+            throw new IllegalArgumentException("SSH host is the unspecified address (0.0.0.0 or ::), which a "
+                    + "connection takes for this machine itself; name the host, such as 127.0.0.1");
+        }
+        return h;
     }
 }

@@ -54,11 +54,25 @@ public final class CallScope implements AutoCloseable {
     private boolean closed;
 
     private CallScope(Builder b, CallScope outer) {
+        this(outer, b.intent != null ? b.intent : outer == null ? null : outer.intent,
+                b.traceparent != null ? b.traceparent : outer == null ? null : outer.traceparent,
+                b.breakGlass != null ? b.breakGlass : outer == null ? null : outer.breakGlass);
+    }
+
+    /** A scope saying exactly these values, whatever {@code outer} (restored at close) says. */
+    private CallScope(CallScope outer, String intent, String traceparent, String breakGlass) {
         this.outer = outer;
         this.owner = Thread.currentThread();
-        this.intent = b.intent != null ? b.intent : outer == null ? null : outer.intent;
-        this.traceparent = b.traceparent != null ? b.traceparent : outer == null ? null : outer.traceparent;
-        this.breakGlass = b.breakGlass != null ? b.breakGlass : outer == null ? null : outer.breakGlass;
+        this.intent = intent;
+        this.traceparent = traceparent;
+        this.breakGlass = breakGlass;
+    }
+
+    /** Makes {@code scope} this thread's innermost. */
+    private static CallScope install(CallScope scope) {
+        OPEN.incrementAndGet();
+        CURRENT.set(scope);
+        return scope;
     }
 
     /** Starts a scope; nothing applies until {@link Builder#open()}. */
@@ -77,13 +91,15 @@ public final class CallScope implements AutoCloseable {
      * outer ones), as values that outlive it: for a call the channel goes on with on another
      * thread — an asynchronous request that waits for an approver, a redirect followed where the
      * HTTP client completes — which reopens it there with {@link Captured#reopen()}. The call then
-     * runs under the scope it was made in, even when the agent has closed that scope since.
+     * runs under the scope it was made in, even when the agent has closed that scope since, and
+     * under no other: a call made outside any scope is captured as {@link Captured#NONE}, which
+     * reopened hides whatever scope the other thread has open.
      *
-     * @return the captured scope, or {@code null} when no scope is open on this thread
+     * @return the captured scope; {@link Captured#NONE} when no scope is open on this thread
      */
     public static Captured capture() {
         CallScope scope = current();
-        return scope == null ? null : new Captured(scope.intent, scope.traceparent, scope.breakGlass);
+        return scope == null ? Captured.NONE : new Captured(scope.intent, scope.traceparent, scope.breakGlass);
     }
 
     /** The stated intent, or {@code null}. */
@@ -139,6 +155,9 @@ public final class CallScope implements AutoCloseable {
      * {@code toString} names what is set, never the text (an intent may hold what the policy masks).
      */
     public static final class Captured {
+        /** No scope was open: reopened, the calls run under the session's intent and trace alone. */
+        public static final Captured NONE = new Captured(null, null, null);
+
         private final String intent;
         private final String traceparent;
         private final String breakGlass;
@@ -150,21 +169,31 @@ public final class CallScope implements AutoCloseable {
         }
 
         /**
-         * Opens a scope with the captured values on this thread, over whatever is open here; close
-         * it on this thread (try-with-resources).
+         * Opens a scope on this thread saying exactly the captured values — nothing of a scope
+         * already open here shows through, not its intent, trace or break-glass — until it is
+         * closed, on this thread (try-with-resources); the thread's own scope then applies again.
+         * Everything guarded on this thread meanwhile runs under it, an approver's own calls
+         * included, and each reopening breaks the glass again when the captured scope had.
+         *
+         * @return the open scope, to close on this thread
          */
         public CallScope reopen() {
-            Builder b = new Builder();
-            b.intent = intent;
-            b.traceparent = traceparent;
-            b.breakGlass = breakGlass;
-            return b.open();
+            return install(new CallScope(CURRENT.get(), intent, traceparent, breakGlass));
         }
 
         @Override
         public String toString() {
-            return "CallScope.Captured[" + (intent != null ? "intent, " : "") + (traceparent != null ? "traceparent, " : "")
-                    + (breakGlass != null ? "break-glass" : "") + "]";
+            java.util.StringJoiner set = new java.util.StringJoiner(", ", "CallScope.Captured[", "]");
+            if (intent != null) {
+                set.add("intent");
+            }
+            if (traceparent != null) {
+                set.add("traceparent");
+            }
+            if (breakGlass != null) {
+                set.add("break-glass");
+            }
+            return set.toString();
         }
     }
 
@@ -226,10 +255,7 @@ public final class CallScope implements AutoCloseable {
 
         /** Opens the scope on this thread. */
         public CallScope open() {
-            CallScope scope = new CallScope(this, CURRENT.get());
-            OPEN.incrementAndGet();
-            CURRENT.set(scope);
-            return scope;
+            return install(new CallScope(this, CURRENT.get()));
         }
     }
 }

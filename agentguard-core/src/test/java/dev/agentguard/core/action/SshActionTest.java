@@ -27,6 +27,29 @@ class SshActionTest {
                 "/home/deploy"));
     }
 
+    /**
+     * The host is compared in one spelling wherever an SSH action is made — the guarded session,
+     * {@code agentguard policy check --ssh}, a policy file's expectations — so a rule on a host
+     * decides the same for every way of writing it.
+     */
+    @Test
+    void keepsTheHostInTheSpellingPoliciesCompareAndRefusesAmbiguousOrUnspecifiedAddresses() {
+        for (String spelling : new String[] {"127.1", "2130706433", "[::ffff:127.0.0.1]", "::FFFF:7F00:1", "127.0.0.1."}) {
+            assertEquals("127.0.0.1", SshAction.parse(spelling, "deploy", "uptime", false, null).host(), spelling);
+        }
+        assertEquals("db.pci.example.com", SshAction.parse("DB.PCI.Example.com.", null, "uptime", false, null).host());
+        assertEquals("::1", SshAction.sftp("0:0:0:0:0:0:0:1", null, null, SftpOperation.LIST, "/srv").host());
+        assertEquals("SSH host is an IPv4 address with a leading zero, which the JDK reads as decimal and other "
+                        + "resolvers and proxies as octal; write it without leading zeros, such as 10.0.0.1",
+                assertThrows(IllegalArgumentException.class,
+                        () -> SshAction.parse("0177.0.0.1", null, "uptime", false, null)).getMessage());
+        for (String any : new String[] {"0.0.0.0", "0", "::", "[::]"}) {
+            assertTrue(assertThrows(IllegalArgumentException.class,
+                    () -> SshAction.parse(any, null, "uptime", false, null)).getMessage()
+                    .startsWith("SSH host is the unspecified address"), any);
+        }
+    }
+
     @Test
     void recordsALineThatCannotBeReadWithItsReasonButNotItsText() {
         SshAction a = SshAction.parse("app1", null, "mysql -phunter2 'x", true, null);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,14 +131,14 @@ class TraceAndIntentTest {
     void aCapturedScopeIsReopenedOnAnotherThreadAfterTheAgentClosedIt(JournalAssert audit) throws Exception {
         Guard guard = guard();
         CallContext session = new CallContext(AGENT, "s-1", OTHER_TRACEPARENT, "nightly reconciliation");
-        assertNull(CallScope.capture(), "nothing to capture outside a scope");
+        assertSame(CallScope.Captured.NONE, CallScope.capture(), "nothing to capture outside a scope");
         CallScope.Captured captured;
         try (CallScope outer = CallScope.builder().intent("monthly close").traceparent(TRACEPARENT).open();
              CallScope inner = CallScope.builder().intent("refund order 42 for card 4111 1111 1111 1111").open()) {
             captured = CallScope.capture();
         }
         assertNull(CallScope.current());
-        assertEquals("CallScope.Captured[intent, traceparent, ]", captured.toString(), "names what is set, never the text");
+        assertEquals("CallScope.Captured[intent, traceparent]", captured.toString(), "names what is set, never the text");
 
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
@@ -154,6 +155,33 @@ class TraceAndIntentTest {
         AuditEvent event = intent(audit, 0);
         assertEquals("refund order 42 for card 4111 11** **** 1111", event.intent(), "the inner intent, masked");
         assertEquals(TRACEPARENT, event.traceId(), "the outer scope's traceparent, which the inner kept");
+    }
+
+    @Test
+    void aReopenedScopeHidesTheScopeOfTheThreadItIsReopenedOn(JournalAssert audit) throws Exception {
+        Guard guard = guard();
+        CallContext session = new CallContext(AGENT, "s-1", null, "nightly reconciliation");
+        CallScope.Captured none = CallScope.capture();
+        CallScope.Captured traced;
+        try (CallScope call = CallScope.builder().traceparent(TRACEPARENT).open()) {
+            traced = CallScope.capture();
+        }
+        try (CallScope threads = CallScope.builder().intent("the thread's own purpose").traceparent(OTHER_TRACEPARENT)
+                .breakGlass("the thread's own emergency, not the call's").open()) {
+            try (CallScope reopened = none.reopen()) {
+                assertNull(reopened.intent());
+                assertNull(reopened.breakGlassJustification(), "no break-glass shows through");
+                guard.check(session, READ).succeeded(Map.of());
+            }
+            try (CallScope reopened = traced.reopen()) {
+                guard.check(session, READ).succeeded(Map.of());
+            }
+            assertSame(threads, CallScope.current(), "the thread's own scope applies again");
+        }
+        assertEquals("nightly reconciliation", intent(audit, 0).intent());
+        assertNull(intent(audit, 0).traceId());
+        assertEquals("nightly reconciliation", intent(audit, 1).intent(), "the captured scope set no intent");
+        assertEquals(TRACEPARENT, intent(audit, 1).traceId());
     }
 
     @Test

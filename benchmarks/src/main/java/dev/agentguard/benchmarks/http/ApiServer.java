@@ -47,6 +47,8 @@ final class ApiServer implements AutoCloseable {
     public static void main(String[] args) throws IOException {
         try (ApiServer server = start()) {
             ServerProcess.serveUntilParentCloses(Integer.toString(server.server.getAddress().getPort()));
+        } finally {
+            System.exit(0); // no thread of the server's may keep an orphaned child alive
         }
     }
 

@@ -11,7 +11,6 @@ import dev.agentguard.benchmarks.PairedRun;
  * <pre>
  * java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
  *      --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.disk.monitor.disable=true \
- *      -Dsun.net.httpserver.nodelay=true \
  *      -cp benchmarks/target/benchmarks.jar dev.agentguard.benchmarks.http.SmallGetPairs [warm-up pairs] [pairs]
  * </pre>
  * Defaults: 20,000 warm-up pairs, 60,000 measured pairs (about 20 seconds).

@@ -60,6 +60,7 @@ final class DiskTableServer {
             ServerProcess.serveUntilParentCloses(server.getPort() + " " + PublicKeyEntry.toString(hostKey.getPublic()));
         } finally {
             server.stop(true);
+            System.exit(0); // no thread of the server's may keep an orphaned child alive
         }
     }
 
