@@ -122,11 +122,9 @@ class AsyncTest {
                 .hasExactly(1).eventsMatching(e -> e.phase(Phase.OUTCOME).trace(traceparent));
     }
 
-    /** Break-glass stated around sendAsync lets a breakGlass rule's request through without asking anyone. */
-    @Test
-    void anAsyncRequestBreaksTheGlassItsScopeBroke() throws Exception {
-        Agents.WatchedApprover approver = new Agents.WatchedApprover();
-        GuardedHttpClient http = Agents.client(journal).approver(approver).policy(Policy.parse("""
+    /** Refunds need an approver, unless the agent breaks the glass. */
+    private static Policy refundsWithBreakGlass() throws Exception {
+        return Policy.parse("""
                 policy: refunds-break-glass
                 version: 1
                 default: deny
@@ -134,7 +132,14 @@ class AsyncTest {
                   - id: refunds
                     requireApproval: { http: { methods: [POST], paths: [/v1/refunds] } }
                     breakGlass: true
-                """, "refunds-break-glass.yaml")).build();
+                """, "refunds-break-glass.yaml");
+    }
+
+    /** Break-glass stated around sendAsync lets a breakGlass rule's request through without asking anyone. */
+    @Test
+    void anAsyncRequestBreaksTheGlassItsScopeBroke() throws Exception {
+        Agents.WatchedApprover approver = new Agents.WatchedApprover();
+        GuardedHttpClient http = Agents.client(journal).approver(approver).policy(refundsWithBreakGlass()).build();
 
         CompletableFuture<HttpResponse<String>> f;
         try (CallScope call = CallScope.builder().breakGlass("the refund queue is stuck and customers wait").open()) {
@@ -162,15 +167,7 @@ class AsyncTest {
             }
         }).start();
         GuardedHttpClient http = Agents.client(journal).approver(approver).decisionExecutor(breakingGlass)
-                .policy(Policy.parse("""
-                        policy: refunds-break-glass
-                        version: 1
-                        default: deny
-                        rules:
-                          - id: refunds
-                            requireApproval: { http: { methods: [POST], paths: [/v1/refunds] } }
-                            breakGlass: true
-                        """, "refunds-break-glass.yaml")).build();
+                .policy(refundsWithBreakGlass()).build();
 
         CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/refunds"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":700}")).build(),
