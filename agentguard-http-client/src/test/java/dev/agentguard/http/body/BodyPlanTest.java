@@ -78,6 +78,23 @@ class BodyPlanTest {
         assertSame(chunked, MaskingBodyHandler.visibleHeaders(chunked));
     }
 
+    /** The agent's handler is told exactly the headers visibleHeaders gives, for every kind of body. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "application/json|identity", "image/png|identity", "image/png|gzip", "text/plain|gzip",
+            "text/csv; charset=latin1|identity", "application/octet-stream|br", "|identity"})
+    void theAgentsHandlerIsToldTheHeadersVisibleHeadersGives(String type, String coding) {
+        HttpResponse.ResponseInfo info = Responses.ok(type == null ? new String[] {"Content-Length", "10",
+                "Content-Encoding", coding, "Digest", "x"} : new String[] {"Content-Type", type, "Content-Length", "10",
+                "Content-Encoding", coding, "Digest", "x"});
+        HttpHeaders[] told = new HttpHeaders[1];
+        MaskingBodyHandler.of(i -> {
+            told[0] = i.headers();
+            return HttpResponse.BodySubscribers.discarding();
+        }, MaskingRules.defaults().masker(), report -> { }).apply(info);
+        assertEquals(MaskingBodyHandler.visibleHeaders(info.headers()).map(), told[0].map());
+    }
+
     @Test
     void dropsTheCodingOfADecodedBinaryBodyAndKeepsIdentity() {
         HttpHeaders coded = MaskingBodyHandler.visibleHeaders(Responses.headers("Content-Type", "image/png",
