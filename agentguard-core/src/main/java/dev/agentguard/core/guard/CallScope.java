@@ -52,6 +52,8 @@ public final class CallScope implements AutoCloseable {
     private final String traceparent;
     private final String breakGlass;
     private boolean closed;
+    /** Reopened by a channel ({@link Captured#reopen()}): its close also ends scopes left open inside it. */
+    private boolean reopened;
 
     private CallScope(Builder b, CallScope outer) {
         this(outer, b.intent != null ? b.intent : outer == null ? null : outer.intent,
@@ -119,8 +121,12 @@ public final class CallScope implements AutoCloseable {
 
     /**
      * Ends the scope: the thread's calls go back to what the enclosing scope (or the session) says.
+     * A scope {@link Captured#reopen() reopened} by a channel also ends any scope code inside it
+     * left open (an approver's, say), so that the thread it ran on — often a pool's — is left as
+     * it was found.
      *
      * @throws IllegalStateException when called on another thread, or while an inner scope is open
+     *                               (a scope the agent opened)
      */
     @Override
     public void close() {
@@ -130,6 +136,11 @@ public final class CallScope implements AutoCloseable {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("a CallScope is closed on the thread that opened it (" + owner.getName()
                     + ")");
+        }
+        if (reopened) {
+            for (CallScope inner = CURRENT.get(); inner != this && inner != null; inner = CURRENT.get()) {
+                inner.close(); // each is this thread's innermost in turn
+            }
         }
         if (CURRENT.get() != this) {
             throw new IllegalStateException("an inner CallScope is still open; close scopes in reverse order "
@@ -171,14 +182,17 @@ public final class CallScope implements AutoCloseable {
         /**
          * Opens a scope on this thread saying exactly the captured values — nothing of a scope
          * already open here shows through, not its intent, trace or break-glass — until it is
-         * closed, on this thread (try-with-resources); the thread's own scope then applies again.
+         * closed, on this thread (try-with-resources); the thread's own scope then applies again,
+         * and any scope left open inside this one is ended with it.
          * Everything guarded on this thread meanwhile runs under it, an approver's own calls
          * included, and each reopening breaks the glass again when the captured scope had.
          *
          * @return the open scope, to close on this thread
          */
         public CallScope reopen() {
-            return install(new CallScope(CURRENT.get(), intent, traceparent, breakGlass));
+            CallScope scope = new CallScope(CURRENT.get(), intent, traceparent, breakGlass);
+            scope.reopened = true;
+            return install(scope);
         }
 
         @Override

@@ -185,6 +185,25 @@ class TraceAndIntentTest {
     }
 
     @Test
+    void closingAReopenedScopeEndsWhatWasLeftOpenInsideIt() {
+        CallScope.Captured captured;
+        try (CallScope call = CallScope.builder().breakGlass("the refund queue is stuck for everyone").open()) {
+            captured = CallScope.capture();
+        }
+        CallScope reopened = captured.reopen();
+        CallScope leftOpen = CallScope.builder().intent("an approver's own purpose").open(); // never closed by its code
+        reopened.close();
+        assertNull(CallScope.current(), "the thread is left as it was found: no break-glass lingers");
+        assertTrue(leftOpen.toString().endsWith("closed]"), leftOpen.toString());
+        // A scope the agent opened keeps the strict rule.
+        CallScope outer = CallScope.builder().intent("outer purpose").open();
+        CallScope inner = CallScope.builder().intent("inner purpose").open();
+        assertThrows(IllegalStateException.class, outer::close);
+        inner.close();
+        outer.close();
+    }
+
+    @Test
     void scopesCloseInReverseOrderOnTheirOwnThread() throws Exception {
         CallScope outer = CallScope.builder().intent("outer purpose").open();
         CallScope inner = CallScope.builder().intent("inner purpose").open();
