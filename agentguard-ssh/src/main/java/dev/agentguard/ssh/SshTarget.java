@@ -3,7 +3,6 @@ package dev.agentguard.ssh;
 import dev.agentguard.core.action.SshAction;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -136,18 +135,16 @@ public final class SshTarget {
          */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
-            String h = host.strip().toLowerCase(Locale.ROOT);
-            if (h.startsWith("[") && h.endsWith("]")) {
-                h = h.substring(1, h.length() - 1);
+            String h;
+            try {
+                h = SshAction.canonicalHost(host);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("host \"" + printable(host) + "\" is not allowed: " + e.getMessage());
             }
             if (!HOST.matcher(h).matches()) {
                 throw new IllegalArgumentException("host \"" + printable(host) + "\" is not a host name or IP address");
             }
-            try {
-                this.host = SshAction.canonicalHost(h);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("host \"" + printable(host) + "\" is not allowed: " + e.getMessage());
-            }
+            this.host = h;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.agentguard.core.guard;
 
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -197,7 +198,7 @@ public final class CallScope implements AutoCloseable {
 
         @Override
         public String toString() {
-            java.util.StringJoiner set = new java.util.StringJoiner(", ", "CallScope.Captured[", "]");
+            StringJoiner set = new StringJoiner(", ", "CallScope.Captured[", "]");
             if (intent != null) {
                 set.add("intent");
             }

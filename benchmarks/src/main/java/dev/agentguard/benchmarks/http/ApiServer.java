@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 
 /**
@@ -40,9 +41,8 @@ final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * In a JVM of its own (through {@link ServerProcess}; run it with
-     * {@code -Dsun.net.httpserver.nodelay=true}): prints {@code ready <port>} and serves until its
-     * standard input closes.
+     * In a JVM of its own ({@link #startInOwnJvm()}): prints {@code ready <port>} and serves until
+     * its standard input closes.
      */
     public static void main(String[] args) throws IOException {
         try (ApiServer server = start()) {
@@ -50,6 +50,14 @@ final class ApiServer implements AutoCloseable {
         } finally {
             System.exit(0); // no thread of the server's may keep an orphaned child alive
         }
+    }
+
+    /**
+     * A server in a JVM of its own; its address is {@code http://127.0.0.1:<}{@link
+     * ServerProcess#details() details}{@code >}.
+     */
+    static ServerProcess startInOwnJvm() throws IOException {
+        return ServerProcess.start(ApiServer.class, List.of("-Xms256m", "-Xmx256m", "-Dsun.net.httpserver.nodelay=true"));
     }
 
     URI uri(String path) {

@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,8 +73,7 @@ public class HttpClientBenchmark {
     public void startServer() throws IOException {
         String base;
         if (server.equals("process")) {
-            serverProcess = ServerProcess.start(ApiServer.class, List.of("-Xms256m", "-Xmx256m",
-                    "-Dsun.net.httpserver.nodelay=true"));
+            serverProcess = ApiServer.startInOwnJvm();
             base = "http://127.0.0.1:" + Integer.parseInt(serverProcess.details());
         } else {
             inJvmServer = ApiServer.start();

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 
 /**
  * Where the guarded small GET's added time goes: one step of the guard at a time, added to the
@@ -59,8 +58,7 @@ public final class SmallGetSteps {
         String step = args[0];
         int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
-        try (ServerProcess server = ServerProcess.start(ApiServer.class,
-                List.of("-Xms256m", "-Xmx256m", "-Dsun.net.httpserver.nodelay=true"));
+        try (ServerProcess server = ApiServer.startInOwnJvm();
              ScratchDirectory scratch = ScratchDirectory.create("agentguard-bench-steps-")) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest small = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.details() + "/small"))
