@@ -88,6 +88,47 @@ class ResponseMaskingTest {
     }
 
     @Test
+    void aSmallBodyCutShortIsAFailedOutcomeAndNoneOfItReachesTheAgentOrTheJournal() throws Exception {
+        // Promises 1,000 bytes, sends a card number and hangs up: the body ends in an error mid-way.
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                + "{\"pan\":\"" + PAN + "\",").getBytes(StandardCharsets.US_ASCII);
+        try (java.net.ServerSocket cutter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread serve = new Thread(() -> {
+                try (java.net.Socket s = cutter.accept()) {
+                    InputStream in = s.getInputStream();
+                    int last4 = 0;
+                    while (last4 != 0x0d0a0d0a) { // read the request head
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        last4 = (last4 << 8) | b;
+                    }
+                    s.getOutputStream().write(head);
+                    s.getOutputStream().flush();
+                } catch (java.io.IOException ignored) {
+                    // the test fails on what the client saw
+                }
+            });
+            serve.start();
+            GuardedHttpClient http = Agents.client(journal).build();
+
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + cutter.getLocalPort() + "/v1/cards/1")).build(), HttpResponse.BodyHandlers.ofString()));
+            serve.join();
+
+            assertFalse(String.valueOf(e.getMessage()).contains(PAN));
+            AuditEvent outcome = lastOutcome();
+            assertEquals(dev.agentguard.audit.Outcome.FAILURE, outcome.outcome());
+            assertTrue(outcome.error().startsWith("the response body failed"), outcome.error());
+            assertEquals(200L, outcome.count("http.status").orElseThrow());
+            assertThat(journal).containsNoPan()
+                    .hasExactly(1).eventsMatching(ev -> ev.phase(Phase.OUTCOME));
+        }
+    }
+
+    @Test
     void masksTheBodyAtTheEndOfARedirectChain() throws Exception {
         GuardedHttpClient http = Agents.client(journal).followRedirects(HttpClient.Redirect.NORMAL).build();
 

@@ -13,6 +13,11 @@ import dev.agentguard.core.masking.MaskingRules;
 import dev.agentguard.http.body.MaskingBodyHandler;
 
 import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Flow;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,7 +32,13 @@ import java.net.http.HttpResponse;
  *       filter)}, {@code Accept-Encoding: identity});</li>
  *   <li>{@code journal}: an intent event appended before the request and an outcome event after
  *       it, to a real journal;</li>
- *   <li>{@code mask}: the body read through {@link MaskingBodyHandler} (the default detectors);</li>
+ *   <li>{@code journal-pool}: as {@code journal}, the outcome appended on the client's thread that
+ *       ends the body (in a {@code mapping} subscriber's finisher);</li>
+ *   <li>{@code mapping}: that {@code mapping} subscriber alone, for the difference;</li>
+ *   <li>{@code mask}: the body read through {@link MaskingBodyHandler} (the default detectors), on
+ *       the client's thread as it arrives;</li>
+ *   <li>{@code mask-caller}: the body gathered by {@code ofByteArray}, then masked through the same
+ *       handler on the calling thread;</li>
  *   <li>{@code guarded}: all of the guard ({@link dev.agentguard.http.GuardedHttpClient} over the
  *       same client);</li>
  *   <li>{@code burn}: 3 µs of busy waiting before the request — what 3 µs of the guard's CPU
@@ -43,6 +54,24 @@ import java.net.http.HttpResponse;
 public final class SmallGetSteps {
 
     private static final String ACTION = "GET http://127.0.0.1/small";
+    /** The upstream of a body handed in whole: there is nothing more to ask for or cancel. */
+    private static final Flow.Subscription NO_UPSTREAM = new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
+
+    /** A received response as a body handler is told about it. */
+    private record Info(int statusCode, HttpHeaders headers, HttpClient.Version version)
+            implements HttpResponse.ResponseInfo {
+        Info(HttpResponse<?> r) {
+            this(r.statusCode(), r.headers(), r.version());
+        }
+    }
 
     private SmallGetSteps() {
     }
@@ -53,7 +82,7 @@ public final class SmallGetSteps {
 
     private static void steps(String[] args) throws Exception {
         if (args.length < 1) {
-            throw new IllegalArgumentException("name a step: copy, journal, mask, guarded or burn");
+            throw new IllegalArgumentException("name a step: copy, journal, journal-pool, mapping, mask, mask-caller, guarded or burn");
         }
         String step = args[0];
         int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
@@ -77,6 +106,42 @@ public final class SmallGetSteps {
                         journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent").session("s-1")
                                 .action(ACTION).succeeded().count("http.status", 200));
                     };
+                    case "journal-pool" -> {
+                        // The outcome appended where the guard appends it: on the client's thread, at the body's end.
+                        HttpResponse.BodyHandler<String> journaled = info -> HttpResponse.BodySubscribers.mapping(
+                                HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
+                                    try {
+                                        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent")
+                                                .session("s-1").action(ACTION).succeeded().count("http.status", 200));
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                    return body;
+                                });
+                        yield () -> {
+                            journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
+                                    .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
+                            client.send(small, journaled).body();
+                        };
+                    }
+                    case "mapping" -> {
+                        HttpResponse.BodyHandler<String> mapped = info -> HttpResponse.BodySubscribers.mapping(
+                                HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> body);
+                        yield () -> client.send(small, mapped).body();
+                    }
+                    case "mask-caller" -> {
+                        Masker masker = MaskingRules.defaults().masker();
+                        MaskingBodyHandler<String> masked = MaskingBodyHandler.of(asString, masker, report -> { });
+                        HttpResponse.BodyHandler<byte[]> bytes = HttpResponse.BodyHandlers.ofByteArray();
+                        yield () -> {
+                            HttpResponse<byte[]> r = client.send(small, bytes);
+                            HttpResponse.BodySubscriber<String> s = masked.apply(new Info(r));
+                            s.onSubscribe(NO_UPSTREAM);
+                            s.onNext(List.of(ByteBuffer.wrap(r.body())));
+                            s.onComplete();
+                            s.getBody().toCompletableFuture().join();
+                        };
+                    }
                     case "mask" -> {
                         Masker masker = MaskingRules.defaults().masker();
                         MaskingBodyHandler<String> masked = MaskingBodyHandler.of(asString, masker, report -> { });
@@ -91,7 +156,7 @@ public final class SmallGetSteps {
                         client.send(small, asString).body();
                     };
                     default -> throw new IllegalArgumentException("no step \"" + step
-                            + "\": name copy, journal, mask, guarded or burn");
+                            + "\": name copy, journal, journal-pool, mapping, mask, mask-caller, guarded or burn");
                 };
                 System.out.println("step " + step + " against the raw small GET");
                 PairedRun.run(raw, withStep, warmUp, pairs);
