@@ -97,21 +97,19 @@ final class Exchange<T> {
             Prepared p = prepare(hop);
             Permit permit = gate.check(context, p.action());
             HopOutcome outcome = new HopOutcome(gate, permit, hop.index, p.sent(), hop.request.uri(), this);
-            HopHandler<T> h = new HopHandler<>(this, hop, outcome, true);
+            HopHandler<T> h = new HopHandler<>(this, hop, outcome);
             HttpResponse<T> response;
-            T body;
             client.started();
             try {
                 response = p.client().send(p.wire(), h);
-                body = h.redirect() != null ? null : h.body(response);
             } catch (IOException e) {
-                if (!h.bodyStarted() && !h.deferredBodyFailed(e)) {
+                if (!h.bodyStarted()) {
                     outcome.failedBeforeBody(e);
                 }
                 // The JDK client wraps the body's error in an IOException of its own; the journal's stays visible.
                 throw journalFailureIn(e);
             } catch (InterruptedException | RuntimeException | Error e) {
-                if (!h.bodyStarted() && !h.deferredBodyFailed(e)) {
+                if (!h.bodyStarted()) {
                     outcome.failedBeforeBody(e);
                 }
                 throw e;
@@ -125,7 +123,7 @@ final class Exchange<T> {
                 hop = h.redirect().after(previous);
                 continue;
             }
-            return guarded(response, body, hop, previous, h);
+            return guarded(response, hop, previous, h);
         }
     }
 
@@ -224,7 +222,7 @@ final class Exchange<T> {
             outcome.failedBeforeBody(new CancellationException());
             return;
         }
-        HopHandler<T> h = new HopHandler<>(this, hop, outcome, false);
+        HopHandler<T> h = new HopHandler<>(this, hop, outcome);
         CompletableFuture<HttpResponse<T>> sent;
         client.started();
         try {
@@ -254,7 +252,7 @@ final class Exchange<T> {
                             response.version());
                     runHop(h.redirect().after(previous));
                 } else {
-                    result.complete(guarded(response, response.body(), hop, typed(hop.previous), h));
+                    result.complete(guarded(response, hop, typed(hop.previous), h));
                 }
             } catch (Throwable e) {
                 fail(e);
@@ -334,11 +332,11 @@ final class Exchange<T> {
      * The agent's response: the headers its body handler was given (computed once, in
      * {@link HopHandler}), so the headers it reads always match the body it got.
      */
-    private GuardedResponse<T> guarded(HttpResponse<T> response, T body, Hop hop, HttpResponse<T> previous,
+    private GuardedResponse<T> guarded(HttpResponse<T> response, Hop hop, HttpResponse<T> previous,
                                        HopHandler<T> h) {
         HttpHeaders visible = h.visibleHeaders();
         return new GuardedResponse<>(response.statusCode(), hop.request, previous,
-                visible != null ? visible : MaskingBodyHandler.visibleHeaders(response.headers()), body,
+                visible != null ? visible : MaskingBodyHandler.visibleHeaders(response.headers()), response.body(),
                 response.sslSession().orElse(null), response.version());
     }
 

@@ -1,9 +1,7 @@
 package dev.agentguard.http;
 
-import dev.agentguard.http.body.DeferredBody;
 import dev.agentguard.http.body.MaskingBodyHandler;
 
-import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -19,34 +17,19 @@ import java.util.concurrent.Flow;
  * hop's outcome is journaled when the body ends, before the agent's handler sees the end.
  */
 final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
-    /**
-     * The largest body masked on the caller's thread after it was gathered whole: small enough
-     * that gathering it first costs no memory the agent's string or array would not, and that
-     * masking it there does not delay the body's end measurably against streaming.
-     */
-    static final long DEFERRED_BYTES = 64 * 1024;
 
     private final Exchange<T> exchange;
     private final Hop hop;
     private final HopOutcome outcome;
-    /** Whether the caller waits for the response on its own thread, and masks a small body there. */
-    private final boolean callerWaits;
     private volatile Hop redirect;
-    private volatile DeferredBody<T> deferred;
     private volatile boolean bodyStarted;
     private volatile Discarding<T> discarding;
     private volatile HttpHeaders visibleHeaders;
 
-    /**
-     * @param callerWaits whether the caller waits for the response on its own thread
-     *                    ({@code send}): a small body that the agent reads whole is then masked there
-     *                    (see {@link MaskingBodyHandler#applyDeferring})
-     */
-    HopHandler(Exchange<T> exchange, Hop hop, HopOutcome outcome, boolean callerWaits) {
+    HopHandler(Exchange<T> exchange, Hop hop, HopOutcome outcome) {
         this.exchange = exchange;
         this.hop = hop;
         this.outcome = outcome;
-        this.callerWaits = callerWaits;
     }
 
     /** The hop to follow, or {@code null} when the response goes to the agent. */
@@ -57,33 +40,6 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
     /** Whether the agent's handler took the body; from then on the body's end journals the outcome. */
     boolean bodyStarted() {
         return bodyStarted;
-    }
-
-    /**
-     * The agent's body, from the response the client returned: masked now, on the calling
-     * thread, when it was deferred, else the body the client completed.
-     */
-    T body(HttpResponse<T> response) throws IOException {
-        DeferredBody<T> d = deferred;
-        if (d == null) {
-            return response.body();
-        }
-        bodyStarted = true;
-        return d.body();
-    }
-
-    /**
-     * The client failed the hop: a deferred body that had begun reports the failure as a body
-     * failure (then true); otherwise nothing happened to a body here (false).
-     */
-    boolean deferredBodyFailed(Throwable failure) {
-        DeferredBody<T> d = deferred;
-        if (d == null || !d.began() || bodyStarted) {
-            return false;
-        }
-        bodyStarted = true;
-        d.failed(Exchange.unwrap(failure));
-        return true;
     }
 
     /**
@@ -116,16 +72,12 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
         // The agent's handler is told the headers that match the masked body; they are kept for the response
         // the agent gets, so they are computed once.
         HttpResponse.BodyHandler<T> agent = exchange.handler();
-        MaskingBodyHandler.Application<T> masked = MaskingBodyHandler.<T>of(visible -> {
+        HttpResponse.BodySubscriber<T> masked = MaskingBodyHandler.<T>of(visible -> {
             visibleHeaders = visible.headers();
             return agent.apply(visible);
-        }, exchange.gate().masker(), outcome::bodyEnded).applyDeferring(info, callerWaits ? DEFERRED_BYTES : -1);
-        if (masked.deferred() != null) {
-            deferred = masked.deferred(); // masked by the caller, in body(): the body has not started for the agent
-        } else {
-            bodyStarted = true;
-        }
-        return masked.subscriber();
+        }, exchange.gate().masker(), outcome::bodyEnded).apply(info);
+        bodyStarted = true;
+        return masked;
     }
 
     /** Reads a redirect's body to the end and drops it, counting its bytes. */

@@ -31,11 +31,6 @@ final class InlineCompletion {
             "jdk.internal.net.http.ResponseSubscribers$ConsumerSubscriber",
             "jdk.internal.net.http.ResponseSubscribers$NullSubscriber");
 
-    /** Of those, the ones that do nothing with the body but gather it until its end (no file, no consumer). */
-    private static final Set<String> ONLY_GATHER = Set.of(
-            "jdk.internal.net.http.ResponseSubscribers$ByteArraySubscriber",
-            "jdk.internal.net.http.ResponseSubscribers$NullSubscriber");
-
     private InlineCompletion() {
     }
 
@@ -43,16 +38,6 @@ final class InlineCompletion {
     static boolean completesAtEnd(HttpResponse.BodySubscriber<?> subscriber) {
         Class<?> type = subscriber.getClass();
         return type.getModule() == JDK_HTTP && COMPLETE_AT_END.contains(type.getName());
-    }
-
-    /**
-     * Whether {@code subscriber} is a JDK subscriber that only gathers the body until its end
-     * ({@code ofString}, {@code ofByteArray}, {@code discarding}, {@code replacing}): nothing the
-     * agent can observe happens before its body completes.
-     */
-    static boolean onlyGathers(HttpResponse.BodySubscriber<?> subscriber) {
-        Class<?> type = subscriber.getClass();
-        return type.getModule() == JDK_HTTP && ONLY_GATHER.contains(type.getName());
     }
 
     /**

@@ -140,22 +140,6 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
 
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
-        return applyDeferring(info, -1).subscriber();
-    }
-
-    /**
-     * As {@link #apply}, for a caller that waits on its own thread for the whole response (a
-     * synchronous {@code send}): a body that declares a {@code Content-Length} of at most
-     * {@code maxDeferredBytes}, bound for one of the JDK's subscribers that only gather the body
-     * until its end ({@code ofString}, {@code ofByteArray}, {@code discarding}, {@code replacing}),
-     * is only gathered by the client; the caller masks it, and the report is made, when it calls
-     * {@link DeferredBody#body()} once the client returned the response. Every other body is
-     * streamed through the masking as by {@link #apply}.
-     *
-     * @param maxDeferredBytes the largest body to defer; negative defers none
-     * @return the subscriber for the client, and the deferred body (null when streamed)
-     */
-    public Application<T> applyDeferring(HttpResponse.ResponseInfo info, long maxDeferredBytes) {
         BodyPlan plan = BodyPlan.of(info.statusCode(), info.headers());
         // As visibleHeaders(headers) decides, from the plan already made of the same headers.
         boolean coded = hasCoding(info.headers());
@@ -168,26 +152,9 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
             onFinish.accept(new BodyReport(0, 0, Map.of(), plan.kind().label(), null, e, false));
             throw e;
         }
-        if (plan.declaredLength() >= 0 && plan.declaredLength() <= maxDeferredBytes
-                && InlineCompletion.onlyGathers(subscriber)) {
-            DeferredBody<T> deferred = new DeferredBody<>(subscriber, plan, masker, options, onFinish);
-            return new Application<>(deferred.gathering(), deferred);
-        }
         MaskingBodySubscriber<T> masking = new MaskingBodySubscriber<>(subscriber, plan, masker, options, onFinish);
         // A body that completes at its end anyway completes on the client's thread, not one thread later.
-        return new Application<>(InlineCompletion.completesAtEnd(subscriber) ? InlineCompletion.adapt(masking) : masking,
-                null);
-    }
-
-    /**
-     * What {@link #applyDeferring} made of a response.
-     *
-     * @param subscriber the subscriber to give the client
-     * @param deferred   the body to mask once the client returned the response; null when the body
-     *                   is masked as the client delivers it
-     * @param <T>        the body type of the agent's handler
-     */
-    public record Application<T>(HttpResponse.BodySubscriber<T> subscriber, DeferredBody<T> deferred) {
+        return InlineCompletion.completesAtEnd(subscriber) ? InlineCompletion.adapt(masking) : masking;
     }
 
     @Override

@@ -41,6 +41,9 @@ import java.net.http.HttpResponse;
  *       handler on the calling thread;</li>
  *   <li>{@code guarded}: all of the guard ({@link dev.agentguard.http.GuardedHttpClient} over the
  *       same client);</li>
+ *   <li>{@code raw}: the raw small GET against itself, for its time in a JVM the guard never ran in;</li>
+ *   <li>{@code raw-after-guarded}: the same, after as many guarded requests as there are warm-up
+ *       pairs: what the guard having run in the JVM does to the raw client's own calls;</li>
  *   <li>{@code burn}: 3 µs of busy waiting before the request — what 3 µs of the guard's CPU
  *       costs on this round trip, for scale.</li>
  * </ul>
@@ -54,6 +57,8 @@ import java.net.http.HttpResponse;
 public final class SmallGetSteps {
 
     private static final String ACTION = "GET http://127.0.0.1/small";
+    private static final String STEPS =
+            "copy, journal, journal-pool, mapping, mask, mask-caller, guarded, raw, raw-after-guarded or burn";
     /** The upstream of a body handed in whole: there is nothing more to ask for or cancel. */
     private static final Flow.Subscription NO_UPSTREAM = new Flow.Subscription() {
         @Override
@@ -82,7 +87,7 @@ public final class SmallGetSteps {
 
     private static void steps(String[] args) throws Exception {
         if (args.length < 1) {
-            throw new IllegalArgumentException("name a step: copy, journal, journal-pool, mapping, mask, mask-caller, guarded or burn");
+            throw new IllegalArgumentException("name a step: " + STEPS);
         }
         String step = args[0];
         int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
@@ -148,6 +153,13 @@ public final class SmallGetSteps {
                         yield () -> client.send(small, masked).body();
                     }
                     case "guarded" -> () -> guarded.client().send(small, asString).body();
+                    case "raw" -> raw;
+                    case "raw-after-guarded" -> {
+                        for (int i = 0; i < warmUp; i++) {
+                            guarded.client().send(small, asString).body();
+                        }
+                        yield raw;
+                    }
                     case "burn" -> () -> {
                         long until = System.nanoTime() + 3_000;
                         while (System.nanoTime() < until) {
@@ -156,7 +168,7 @@ public final class SmallGetSteps {
                         client.send(small, asString).body();
                     };
                     default -> throw new IllegalArgumentException("no step \"" + step
-                            + "\": name copy, journal, journal-pool, mapping, mask, mask-caller, guarded or burn");
+                            + "\": name " + STEPS);
                 };
                 System.out.println("step " + step + " against the raw small GET");
                 PairedRun.run(raw, withStep, warmUp, pairs);
