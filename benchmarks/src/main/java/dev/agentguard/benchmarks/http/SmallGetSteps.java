@@ -41,6 +41,8 @@ import java.net.http.HttpResponse;
  *       handler on the calling thread;</li>
  *   <li>{@code guarded}: all of the guard ({@link dev.agentguard.http.GuardedHttpClient} over the
  *       same client);</li>
+ *   <li>{@code guarded-only}: the guarded small GET against itself, for its time in a JVM that
+ *       makes no raw calls;</li>
  *   <li>{@code raw}: the raw small GET against itself, for its time in a JVM the guard never ran in;</li>
  *   <li>{@code raw-after-guarded}: the same, after as many guarded requests as there are warm-up
  *       pairs: what the guard having run in the JVM does to the raw client's own calls;</li>
@@ -58,7 +60,7 @@ public final class SmallGetSteps {
 
     private static final String ACTION = "GET http://127.0.0.1/small";
     private static final String STEPS =
-            "copy, journal, journal-pool, mapping, mask, mask-caller, guarded, raw, raw-after-guarded or burn";
+            "copy, journal, journal-pool, mapping, mask, mask-caller, guarded, guarded-only, raw, raw-after-guarded or burn";
     /** The upstream of a body handed in whole: there is nothing more to ask for or cancel. */
     private static final Flow.Subscription NO_UPSTREAM = new Flow.Subscription() {
         @Override
@@ -154,6 +156,7 @@ public final class SmallGetSteps {
                     }
                     case "guarded" -> () -> guarded.client().send(small, asString).body();
                     case "raw" -> raw;
+                    case "guarded-only" -> () -> guarded.client().send(small, asString).body();
                     case "raw-after-guarded" -> {
                         for (int i = 0; i < warmUp; i++) {
                             guarded.client().send(small, asString).body();
@@ -171,7 +174,8 @@ public final class SmallGetSteps {
                             + "\": name " + STEPS);
                 };
                 System.out.println("step " + step + " against the raw small GET");
-                PairedRun.run(raw, withStep, warmUp, pairs);
+                // guarded-only times the guarded call against itself: no raw call in the JVM.
+                PairedRun.run(step.equals("guarded-only") ? withStep : raw, withStep, warmUp, pairs);
             }
         }
     }
