@@ -43,6 +43,8 @@ import java.net.http.HttpResponse;
  *       same client);</li>
  *   <li>{@code guarded-only}: the guarded small GET against itself, for its time in a JVM that
  *       makes no raw calls;</li>
+ *   <li>{@code floor-only}: {@link HttpClientBenchmark}'s floor (an INTENT append, the body
+ *       masked as it arrives, an OUTCOME append at its end) against itself;</li>
  *   <li>{@code raw}: the raw small GET against itself, for its time in a JVM the guard never ran in;</li>
  *   <li>{@code raw-after-guarded}: the same, after as many guarded requests as there are warm-up
  *       pairs: what the guard having run in the JVM does to the raw client's own calls;</li>
@@ -60,7 +62,7 @@ public final class SmallGetSteps {
 
     private static final String ACTION = "GET http://127.0.0.1/small";
     private static final String STEPS =
-            "copy, journal, journal-pool, mapping, mask, mask-caller, guarded, guarded-only, raw, raw-after-guarded or burn";
+            "copy, journal, journal-pool, mapping, mask, mask-caller, guarded, guarded-only, floor-only, raw, raw-after-guarded or burn";
     /** The upstream of a body handed in whole: there is nothing more to ask for or cancel. */
     private static final Flow.Subscription NO_UPSTREAM = new Flow.Subscription() {
         @Override
@@ -157,6 +159,24 @@ public final class SmallGetSteps {
                     case "guarded" -> () -> guarded.client().send(small, asString).body();
                     case "raw" -> raw;
                     case "guarded-only" -> () -> guarded.client().send(small, asString).body();
+                    case "floor-only" -> {
+                        // HttpClientBenchmark's floor: the appends and the masking alone, on the guard's threads.
+                        MaskingBodyHandler<String> masked = MaskingBodyHandler.of(asString,
+                                MaskingRules.defaults().masker(), report -> {
+                                    try {
+                                        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent")
+                                                .session("s-1").action(ACTION).succeeded()
+                                                .count("bytes.received", report.bytesReceived()));
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
+                        yield () -> {
+                            journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
+                                    .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
+                            client.send(small, masked).body();
+                        };
+                    }
                     case "raw-after-guarded" -> {
                         for (int i = 0; i < warmUp; i++) {
                             guarded.client().send(small, asString).body();
@@ -174,8 +194,8 @@ public final class SmallGetSteps {
                             + "\": name " + STEPS);
                 };
                 System.out.println("step " + step + " against the raw small GET");
-                // guarded-only times the guarded call against itself: no raw call in the JVM.
-                PairedRun.run(step.equals("guarded-only") ? withStep : raw, withStep, warmUp, pairs);
+                // guarded-only and floor-only time a call against itself: no raw call in the JVM.
+                PairedRun.run(step.endsWith("-only") ? withStep : raw, withStep, warmUp, pairs);
             }
         }
     }
