@@ -156,7 +156,7 @@ case "$suite" in
       done
     done
     python3 "$here/medians.py" "${http_files[@]}" | tee "$results/$http_name-forks.md"
-    run "$http_name-big" "$http_opts" "$http_big_regex" -p server=process "$@"
+    run "$http_name-big" "$http_opts" "$http_big_regex" -p library=raw,guarded -p server=process "$@"
     run "$http_name" "$http_opts" "$http_regex" "$@"
     # Then raw and guarded small GETs alternately in one JVM, three times (see SmallGetPairs).
     for round in 1 2 3; do

@@ -1,18 +1,8 @@
 package dev.agentguard.benchmarks.http;
 
-import dev.agentguard.audit.Channel;
-import dev.agentguard.audit.Decision;
-import dev.agentguard.audit.EventDraft;
-import dev.agentguard.audit.Phase;
-import dev.agentguard.audit.journal.Journal;
 import dev.agentguard.audit.journal.JournalException;
 import dev.agentguard.benchmarks.ForkedJvm;
-import dev.agentguard.benchmarks.ScratchDirectory;
 import dev.agentguard.benchmarks.ServerProcess;
-import dev.agentguard.core.masking.Masker;
-import dev.agentguard.core.masking.MaskingRules;
-import dev.agentguard.http.body.BodyReport;
-import dev.agentguard.http.body.MaskingBodyHandler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +18,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,12 +36,10 @@ import java.util.concurrent.TimeUnit;
  *       64th record), read as bytes: the guarded client masks it while it streams.</li>
  * </ul>
  * {@code library=floor} is the raw client plus only what the design makes every guarded request
- * pay: an INTENT event appended before the request is sent, the body masked by
- * {@link MaskingBodyHandler} as it arrives, and an OUTCOME event appended at the body's end, before
- * the agent has it — no policy, identity, request copy or redirect handling. It is the least a
- * guard can add under the design, for the latency target's scale.
- * The server sets TCP_NODELAY. One journal per iteration in a scratch directory. Setup checks that the guarded client really
- * masks and the raw one does not.
+ * pay ({@link FloorClient}): the least a guard can add under the design, for the latency target's
+ * scale.
+ * The server sets TCP_NODELAY. One journal per iteration in a scratch directory. Setup checks that the guarded
+ * and floor clients really mask and the raw one does not.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -89,8 +76,8 @@ public class HttpClientBenchmark {
     private HttpClient client;
     private HttpRequest small;
     private HttpRequest big;
-    /** For {@code floor}: its journal, and the handlers that mask the body and append the outcome. */
-    private Floor floor;
+    /** For {@code floor}: the appends and the masking around the raw client. */
+    private FloorClient floor;
 
     @Setup(Level.Trial)
     public void startServer() throws IOException {
@@ -111,21 +98,31 @@ public class HttpClientBenchmark {
     public void openClient() throws Exception {
         bench = BenchClient.open(library.equals("floor") ? "raw" : library, raw, "agentguard-bench-http-");
         client = bench.client();
-        floor = library.equals("floor") ? Floor.open() : null;
-        byte[] body = floor != null ? floor.send(client, big, floor.bytes) : client.send(big,
-                HttpResponse.BodyHandlers.ofByteArray()).body();
-        boolean masked = !new String(body, StandardCharsets.UTF_8).contains("4111111111111111");
-        if (masked == library.equals("raw")) {
-            throw new IllegalStateException(library + " client: the 1 MiB body came back "
-                    + (masked ? "masked" : "unmasked"));
+        try {
+            floor = library.equals("floor") ? FloorClient.open() : null;
+            byte[] body = floor != null ? floor.send(client, big, floor.bytes) : client.send(big,
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            boolean masked = !new String(body, StandardCharsets.UTF_8).contains("4111111111111111");
+            if (masked == library.equals("raw")) {
+                throw new IllegalStateException(library + " client: the 1 MiB body came back "
+                        + (masked ? "masked" : "unmasked"));
+            }
+        } catch (Exception e) {
+            // JMH runs no tear-down after a failed set-up: close what was opened.
+            closeClient();
+            throw e;
         }
     }
 
     @TearDown(Level.Iteration)
     public void closeClient() throws Exception {
-        bench.close();
-        if (floor != null) {
-            floor.close();
+        try {
+            bench.close();
+        } finally {
+            if (floor != null) {
+                floor.close();
+                floor = null;
+            }
         }
     }
 
@@ -153,48 +150,5 @@ public class HttpClientBenchmark {
             return floor.send(client, big, floor.bytes);
         }
         return client.send(big, HttpResponse.BodyHandlers.ofByteArray()).body();
-    }
-
-    /** The design's least per-request work: an INTENT append, the body masked, an OUTCOME append at its end. */
-    private static final class Floor implements AutoCloseable {
-        private final ScratchDirectory directory;
-        private final Journal journal;
-        final HttpResponse.BodyHandler<String> string;
-        final HttpResponse.BodyHandler<byte[]> bytes;
-
-        private Floor(ScratchDirectory directory, Journal journal) {
-            this.directory = directory;
-            this.journal = journal;
-            Masker masker = MaskingRules.defaults().masker();
-            this.string = MaskingBodyHandler.of(HttpResponse.BodyHandlers.ofString(), masker, this::outcome);
-            this.bytes = MaskingBodyHandler.of(HttpResponse.BodyHandlers.ofByteArray(), masker, this::outcome);
-        }
-
-        static Floor open() throws IOException, JournalException {
-            ScratchDirectory directory = ScratchDirectory.create("agentguard-bench-http-floor-");
-            return new Floor(directory, Journal.builder(directory.path()).minFreeSpace(1L << 30).open());
-        }
-
-        <T> T send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler)
-                throws IOException, InterruptedException, JournalException {
-            journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
-                    .action("GET " + request.uri()).decision(Decision.ALLOWED, "api-reads"));
-            return client.send(request, handler).body();
-        }
-
-        private void outcome(BodyReport report) {
-            try {
-                journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent").session("s-1")
-                        .action("GET /").succeeded().count("bytes.received", report.bytesReceived()));
-            } catch (JournalException e) {
-                throw new UncheckedIOException(new IOException(e)); // fails the body, as the guard does
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            journal.close();
-            directory.close();
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.agentguard.audit.Decision;
 import dev.agentguard.audit.EventDraft;
 import dev.agentguard.audit.Phase;
 import dev.agentguard.audit.journal.Journal;
+import dev.agentguard.audit.journal.JournalException;
 import dev.agentguard.benchmarks.PairedRun;
 import dev.agentguard.benchmarks.ScratchDirectory;
 import dev.agentguard.benchmarks.ServerProcess;
@@ -13,14 +14,14 @@ import dev.agentguard.core.masking.MaskingRules;
 import dev.agentguard.http.body.MaskingBodyHandler;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Flow;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 
 /**
  * Where the guarded small GET's added time goes: one step of the guard at a time, added to the
@@ -43,9 +44,10 @@ import java.net.http.HttpResponse;
  *       same client);</li>
  *   <li>{@code guarded-only}: the guarded small GET against itself, for its time in a JVM that
  *       makes no raw calls;</li>
- *   <li>{@code floor-only}: {@link HttpClientBenchmark}'s floor (an INTENT append, the body
- *       masked as it arrives, an OUTCOME append at its end) against itself;</li>
- *   <li>{@code raw}: the raw small GET against itself, for its time in a JVM the guard never ran in;</li>
+ *   <li>{@code floor-only}: the floor ({@link FloorClient}: an INTENT append, the body masked as
+ *       it arrives, an OUTCOME append at its end) against itself;</li>
+ *   <li>{@code raw}: the raw small GET against itself, in a JVM that makes no guarded call (the
+ *       guarded client and the journal are open, idle);</li>
  *   <li>{@code raw-after-guarded}: the same, after as many guarded requests as there are warm-up
  *       pairs: what the guard having run in the JVM does to the raw client's own calls;</li>
  *   <li>{@code burn}: 3 µs of busy waiting before the request — what 3 µs of the guard's CPU
@@ -103,33 +105,30 @@ public final class SmallGetSteps {
                     .build();
             HttpResponse.BodyHandler<String> asString = HttpResponse.BodyHandlers.ofString();
             try (Journal journal = Journal.builder(scratch.path().resolve("journal")).open();
-                 BenchClient guarded = BenchClient.open("guarded", client, "agentguard-bench-steps-")) {
+                 BenchClient guarded = BenchClient.open("guarded", client, "agentguard-bench-steps-");
+                 FloorClient floor = FloorClient.open()) {
                 PairedRun.Operation raw = () -> client.send(small, asString).body();
                 PairedRun.Operation withStep = switch (step) {
                     case "copy" -> () -> client.send(HttpRequest.newBuilder(small, (name, value) -> true)
                             .uri(small.uri()).GET().setHeader("Accept-Encoding", "identity").build(), asString).body();
                     case "journal" -> () -> {
-                        journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
-                                .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
+                        appendIntent(journal);
                         client.send(small, asString).body();
-                        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent").session("s-1")
-                                .action(ACTION).succeeded().count("http.status", 200));
+                        appendOutcome(journal);
                     };
                     case "journal-pool" -> {
                         // The outcome appended where the guard appends it: on the client's thread, at the body's end.
                         HttpResponse.BodyHandler<String> journaled = info -> HttpResponse.BodySubscribers.mapping(
                                 HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
                                     try {
-                                        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent")
-                                                .session("s-1").action(ACTION).succeeded().count("http.status", 200));
-                                    } catch (Exception e) {
+                                        appendOutcome(journal);
+                                    } catch (JournalException e) {
                                         throw new IllegalStateException(e);
                                     }
                                     return body;
                                 });
                         yield () -> {
-                            journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
-                                    .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
+                            appendIntent(journal);
                             client.send(small, journaled).body();
                         };
                     }
@@ -156,27 +155,9 @@ public final class SmallGetSteps {
                         MaskingBodyHandler<String> masked = MaskingBodyHandler.of(asString, masker, report -> { });
                         yield () -> client.send(small, masked).body();
                     }
-                    case "guarded" -> () -> guarded.client().send(small, asString).body();
+                    case "guarded", "guarded-only" -> () -> guarded.client().send(small, asString).body();
                     case "raw" -> raw;
-                    case "guarded-only" -> () -> guarded.client().send(small, asString).body();
-                    case "floor-only" -> {
-                        // HttpClientBenchmark's floor: the appends and the masking alone, on the guard's threads.
-                        MaskingBodyHandler<String> masked = MaskingBodyHandler.of(asString,
-                                MaskingRules.defaults().masker(), report -> {
-                                    try {
-                                        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent")
-                                                .session("s-1").action(ACTION).succeeded()
-                                                .count("bytes.received", report.bytesReceived()));
-                                    } catch (Exception e) {
-                                        throw new IllegalStateException(e);
-                                    }
-                                });
-                        yield () -> {
-                            journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
-                                    .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
-                            client.send(small, masked).body();
-                        };
-                    }
+                    case "floor-only" -> () -> floor.send(client, small, floor.string);
                     case "raw-after-guarded" -> {
                         for (int i = 0; i < warmUp; i++) {
                             guarded.client().send(small, asString).body();
@@ -193,10 +174,21 @@ public final class SmallGetSteps {
                     default -> throw new IllegalArgumentException("no step \"" + step
                             + "\": name " + STEPS);
                 };
-                System.out.println("step " + step + " against the raw small GET");
-                // guarded-only and floor-only time a call against itself: no raw call in the JVM.
+                // These time a call against itself: PairedRun's "raw" and "guarded" columns are both that call.
+                boolean againstItself = step.endsWith("-only") || step.startsWith("raw");
+                System.out.println("step " + step + (againstItself ? " against itself" : " against the raw small GET"));
                 PairedRun.run(step.endsWith("-only") ? withStep : raw, withStep, warmUp, pairs);
             }
         }
+    }
+
+    private static void appendIntent(Journal journal) throws JournalException {
+        journal.append(EventDraft.of(Phase.INTENT, Channel.HTTP).agent("bench-agent").session("s-1")
+                .action(ACTION).decision(Decision.ALLOWED, "api-reads"));
+    }
+
+    private static void appendOutcome(Journal journal) throws JournalException {
+        journal.append(EventDraft.of(Phase.OUTCOME, Channel.HTTP).agent("bench-agent").session("s-1")
+                .action(ACTION).succeeded().count("http.status", 200));
     }
 }

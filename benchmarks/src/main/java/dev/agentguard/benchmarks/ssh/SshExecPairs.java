@@ -15,8 +15,8 @@ import dev.agentguard.benchmarks.PairedRun;
  *      -cp benchmarks/target/benchmarks.jar dev.agentguard.benchmarks.ssh.SshExecPairs [warm-up pairs] [pairs] [mode]
  * </pre>
  * Defaults: 20,000 warm-up pairs, 40,000 measured pairs (about 30 seconds). Modes: {@code pairs}
- * (the default: raw against guarded), {@code raw} (raw against raw: the raw exec's time in a JVM the
- * guard never ran in) and {@code raw-after-guarded} (raw against raw after as many guarded execs as
+ * (the default: raw against guarded), {@code raw} (raw against raw, in a JVM that makes no guarded
+ * exec: the guarded session and its journal are open, idle) and {@code raw-after-guarded} (raw against raw after as many guarded execs as
  * there are warm-up pairs: what the guard having run in the JVM does to the raw client's execs).
  */
 public final class SshExecPairs {
