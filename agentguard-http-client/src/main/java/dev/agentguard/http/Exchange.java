@@ -45,8 +45,11 @@ final class Exchange<T> {
     private final AgentRequest first;
     private final HttpResponse.BodyHandler<T> handler;
     private final AgentContext.Captured bindings;
-    /** The agent's CallScope when it made the call (NONE outside any), for decisions taken on other threads. */
-    private final CallScope.Captured scope;
+    /**
+     * The agent's CallScope when it made an asynchronous call (NONE outside any), for decisions
+     * taken on other threads; null for send, whose decisions all run on the agent's thread.
+     */
+    private CallScope.Captured scope;
     private volatile AgentIdentity identity;
     private volatile CallContext context;
     /** The agent's future (sendAsync); null for send. */
@@ -67,7 +70,6 @@ final class Exchange<T> {
         this.handler = handler;
         this.identity = identity;
         this.bindings = bindings;
-        this.scope = CallScope.capture();
         String trace = first.headers().firstValue("traceparent").orElse(null);
         this.context = new CallContext(identity, gate.sessionId(), trace != null ? trace : newTraceParent(), null);
     }
@@ -156,6 +158,7 @@ final class Exchange<T> {
     CompletableFuture<HttpResponse<T>> sendAsync() {
         CompletableFuture<HttpResponse<T>> f = new CompletableFuture<>();
         result = f;
+        scope = CallScope.capture();
         f.whenComplete((r, t) -> {
             if (f.isCancelled()) {
                 cancel();

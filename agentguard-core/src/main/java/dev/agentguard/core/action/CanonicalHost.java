@@ -1,10 +1,11 @@
 package dev.agentguard.core.action;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * The one spelling of a URL host that policies compare: a host name lower case without a
- * trailing dot, an IP address in one text form. Without it a rule on {@code 127.0.0.1} would be
+ * The one spelling of a host — an HTTP request's or an SSH target's — that policies compare: a
+ * host name lower case without a trailing dot, an IP address in one text form. Without it a rule on {@code 127.0.0.1} would be
  * passed by {@code 2130706433}, {@code [::ffff:127.0.0.1]} or {@code [::ffff:7f00:1]}, which the
  * JDK's {@code HttpClient} connects to just the same.
  *
@@ -22,6 +23,8 @@ import java.util.Locale;
  */
 final class CanonicalHost {
 
+    /** What a host name or IP address may hold, lower-cased, without brackets. */
+    private static final Pattern HOST = Pattern.compile("[a-z0-9._~:%-]{1,253}");
     private static final long MAX_IPV4 = 0xFFFF_FFFFL;
     /** Past any part of an address: parsing stops growing a number here. */
     private static final long TOO_LARGE = 1L << 33;
@@ -30,11 +33,48 @@ final class CanonicalHost {
     }
 
     /**
+     * {@code host} checked and in its canonical form, as an action of {@code channel}
+     * ({@code "HTTP"}, {@code "SSH"}) holds it: lower case, without brackets, only the characters a
+     * host name or IP address has, canonical ({@link #of}), and not the unspecified address
+     * ({@code 0.0.0.0}, {@code ::}), which a connection takes for this machine itself.
+     *
+     * @throws IllegalArgumentException naming what is wrong (never quoting the host), beginning
+     *                                  with {@code channel} and {@code " host"}
+     */
+    static String checked(String host, String channel) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (!HOST.matcher(h).matches()) {
+            throw new IllegalArgumentException(channel + " host must be a host name or IP address (letters, digits, "
+                    + "'.', '-', ':'), 1 to 253 characters");
+        }
+        h = of(h, channel);
+        if (isUnspecified(h)) {
+            throw new IllegalArgumentException(channel + " host is the unspecified address (0.0.0.0 or ::), which a "
+                    + "connection takes for this machine itself; name the host, such as 127.0.0.1");
+        }
+        return h;
+    }
+
+    /**
      * The canonical form of {@code host}: lower case, without brackets or one trailing dot.
      *
-     * @throws IllegalArgumentException naming what is wrong (never quoting the host)
+     * @throws IllegalArgumentException naming what is wrong (never quoting the host), beginning
+     *                                  with {@code channel} ({@code "HTTP"}, {@code "SSH"}) and
+     *                                  {@code " host"}
      */
-    static String of(String host) {
+    static String of(String host, String channel) {
+        try {
+            return canonical(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(channel + " " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #of} with refusals that begin {@code "host"}, for the channel to name. */
+    private static String canonical(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.length() > 2 && h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
@@ -47,11 +87,11 @@ final class CanonicalHost {
             h = h.substring(0, h.length() - 1);
         }
         if (h.isEmpty() || h.startsWith(".") || h.endsWith(".") || h.contains("..")) {
-            throw new IllegalArgumentException("HTTP host must not have an empty label (a leading dot, two dots in a "
+            throw new IllegalArgumentException("host must not have an empty label (a leading dot, two dots in a "
                     + "row, or more than one trailing dot)");
         }
         if (h.indexOf('%') >= 0) {
-            throw new IllegalArgumentException("HTTP host name must not hold '%'; write the name itself, not its "
+            throw new IllegalArgumentException("host name must not hold '%'; write the name itself, not its "
                     + "percent-encoding");
         }
         if (!endsInNumber(h)) {
@@ -61,25 +101,8 @@ final class CanonicalHost {
         return dotted(address);
     }
 
-    /**
-     * {@link #of(String)} for a channel other than HTTP: the same form, and the same refusals
-     * named for {@code channel} ({@code "SSH"}). Every refusal of this class begins with
-     * {@value #HTTP_HOST}.
-     */
-    static String of(String host, String channel) {
-        try {
-            return of(host);
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            throw new IllegalArgumentException(message.startsWith(HTTP_HOST)
-                    ? channel + " host" + message.substring(HTTP_HOST.length()) : message, e);
-        }
-    }
-
-    private static final String HTTP_HOST = "HTTP host";
-
     /** Whether {@code canonical} is the unspecified address, which a connection takes for the local host. */
-    static boolean isUnspecified(String canonical) {
+    private static boolean isUnspecified(String canonical) {
         return canonical.equals("0.0.0.0") || canonical.equals("::");
     }
 
@@ -132,7 +155,7 @@ final class CanonicalHost {
             throw notAnAddress();
         }
         if (p.startsWith("0x")) {
-            throw new IllegalArgumentException("HTTP host is an IPv4 address with a hexadecimal part, which resolvers "
+            throw new IllegalArgumentException("host is an IPv4 address with a hexadecimal part, which resolvers "
                     + "read differently; write the address as four decimal numbers, such as 10.0.0.1");
         }
         long value = 0;
@@ -144,7 +167,7 @@ final class CanonicalHost {
             value = Math.min(value * 10 + (c - '0'), TOO_LARGE);
         }
         if (p.length() > 1 && p.charAt(0) == '0' && octal(p) != value) {
-            throw new IllegalArgumentException("HTTP host is an IPv4 address with a leading zero, which the JDK reads "
+            throw new IllegalArgumentException("host is an IPv4 address with a leading zero, which the JDK reads "
                     + "as decimal and other resolvers and proxies as octal; write it without leading zeros, such as "
                     + "10.0.0.1");
         }
@@ -165,7 +188,7 @@ final class CanonicalHost {
     }
 
     private static IllegalArgumentException notAnAddress() {
-        return new IllegalArgumentException("HTTP host ends in a number but is not an IPv4 address; write an address "
+        return new IllegalArgumentException("host ends in a number but is not an IPv4 address; write an address "
                 + "as four decimal numbers from 0 to 255, such as 10.0.0.1, or a host name");
     }
 
@@ -178,7 +201,7 @@ final class CanonicalHost {
     /** An IPv6 literal in its canonical form, or the IPv4 address it maps or is compatible with. */
     private static String ipv6(String h) {
         if (h.indexOf('%') >= 0) {
-            throw new IllegalArgumentException("HTTP host is an IPv6 address with a zone id ('%'), which the guard does "
+            throw new IllegalArgumentException("host is an IPv6 address with a zone id ('%'), which the guard does "
                     + "not decide on; write the address without it");
         }
         int[] groups = groups(h);
@@ -312,7 +335,7 @@ final class CanonicalHost {
     }
 
     private static IllegalArgumentException notIpv6() {
-        return new IllegalArgumentException("HTTP host has a ':' but is not an IPv6 address; write IPv6 addresses in "
+        return new IllegalArgumentException("host has a ':' but is not an IPv6 address; write IPv6 addresses in "
                 + "brackets, such as [2001:db8::1]");
     }
 }

@@ -72,7 +72,6 @@ public record HttpAction(String method, String scheme, String host, int port, St
     /** RFC 9110 token characters. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,32}");
     private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,200}");
-    private static final Pattern HOST = Pattern.compile("[a-z0-9._~:%-]{1,253}");
 
     /**
      * Headers that common frameworks (Rack, Spring, ASP.NET Core, Symfony, Laravel, Google APIs)
@@ -100,19 +99,7 @@ public record HttpAction(String method, String scheme, String host, int port, St
             throw new IllegalArgumentException("HTTP scheme must be http or https; other schemes do not go through "
                     + "the HTTP channel");
         }
-        host = host.toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (!HOST.matcher(host).matches()) {
-            throw new IllegalArgumentException("HTTP host must be a host name or IP address (letters, digits, '.', "
-                    + "'-', ':'), 1 to 253 characters");
-        }
-        host = CanonicalHost.of(host);
-        if (CanonicalHost.isUnspecified(host)) {
-            throw new IllegalArgumentException("HTTP host is the unspecified address (0.0.0.0 or ::), which a "
-                    + "connection takes for this machine itself; name the host, such as 127.0.0.1");
-        }
+        host = CanonicalHost.checked(host, "HTTP");
         if (port == -1) {
             port = defaultPort(scheme);
         }
@@ -249,7 +236,7 @@ public record HttpAction(String method, String scheme, String host, int port, St
      */
     public static String canonicalHost(String host) {
         Objects.requireNonNull(host, "host");
-        return CanonicalHost.of(host);
+        return CanonicalHost.of(host, "HTTP");
     }
 
     /** Whether {@code name} is a method-override header: {@link #METHOD_OVERRIDE_HEADERS}, any case, {@code _} for {@code -}. */

@@ -5,7 +5,6 @@ import dev.agentguard.core.shell.ShellSyntaxException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -39,7 +38,6 @@ public record SshAction(String host, String user, boolean interactive, String wo
                         String unreadableReason, SftpOperation sftpOperation, List<String> sftpPaths)
         implements ActionDetail {
 
-    private static final Pattern HOST = Pattern.compile("[a-z0-9._~:%-]{1,253}");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._@$\\\\-]{0,99}");
 
     public SshAction {
@@ -198,19 +196,6 @@ public record SshAction(String host, String user, boolean interactive, String wo
      */
     public static String canonicalHost(String host) {
         Objects.requireNonNull(host, "host");
-        String h = host.strip().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
-        }
-        if (!HOST.matcher(h).matches()) {
-            throw new IllegalArgumentException("SSH host must be a host name or IP address (letters, digits, '.', "
-                    + "'-', ':'), 1 to 253 characters");
-        }
-        h = CanonicalHost.of(h, "SSH");
-        if (CanonicalHost.isUnspecified(h)) {
-            throw new IllegalArgumentException("SSH host is the unspecified address (0.0.0.0 or ::), which a "
-                    + "connection takes for this machine itself; name the host, such as 127.0.0.1");
-        }
-        return h;
+        return CanonicalHost.checked(host.strip(), "SSH");
     }
 }
