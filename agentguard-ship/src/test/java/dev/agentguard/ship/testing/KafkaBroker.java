@@ -125,11 +125,21 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String clusterId() {
-        // A Kafka cluster id is a UUID in URL-safe base64 without padding (22 characters).
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-                .putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    /**
+     * A Kafka cluster id: a UUID in URL-safe base64 without padding (22 characters). One in 64
+     * such strings starts with '-', which the storage tool's argument parser reads as an option
+     * ("argument --cluster-id/-t: expected one argument"); Kafka's own generator draws again in
+     * that case, and so does this one.
+     */
+    static String clusterId() {
+        while (true) {
+            UUID u = UUID.randomUUID();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+                    .putLong(u.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 }
