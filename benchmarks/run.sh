@@ -7,8 +7,8 @@
 #   bash benchmarks/run.sh jdbc                 # the JDBC suite only (about 18 minutes)
 #   bash benchmarks/run.sh ship                 # shipping to a local Kafka broker (about 2 minutes; not in 'all')
 #   SHIP_OPTS='-Devents=100000 -Dappends=100000' bash benchmarks/run.sh ship   # a quick smoke run
-#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 6 minutes): raw vs guarded exec, JMH in alternating forks, then paired
-#   bash benchmarks/run.sh http                 # the HTTP suite only (about 12 minutes): raw vs guarded small GET in alternating forks, the rest, then paired
+#   bash benchmarks/run.sh ssh                  # the SSH suite only (about 9 minutes): raw, floor and guarded exec, JMH in rotated forks, then paired
+#   bash benchmarks/run.sh http                 # the HTTP suite only (about 18 minutes): raw, floor and guarded small GET in rotated forks, the rest, then paired
 #   bash benchmarks/run.sh 'JournalAppendBenchmark.chained$'   # only what the regex matches
 #   bash benchmarks/run.sh 'JdbcBenchmark.preparedSelectByPk' -p backend=stub   # any JMH arguments
 #   JMH_OPTS='-f 1 -wi 1 -w 1s -i 1 -r 1s' bash benchmarks/run.sh   # a quick smoke run
@@ -43,25 +43,30 @@ jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
 # real host or API is: in the client's JVM the guard's garbage, JIT work and safepoints slowed the
 # server's threads too. For the old set-up, run JMH directly with -p server=jvm (JMH adds -p
 # values up, so passing it to the suite would run both).
-# The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session.
-# Two forks of the same client differ here by up to 20 % (thread placement on 2 cores), more than
-# the difference measured, so JMH runs one fork per client per round, 5 rounds, raw first in odd
-# rounds and guarded first in even ones (so a drift of the machine weighs on both alike); each
-# fork 5 x 2 s warm-up, 5 x 2 s measurement; medians.py then compares the median fork medians.
-# About 4 minutes, then the paired harness. Not part of "all" (run it by name).
+# The loopback suites compare three clients: raw, floor (the raw client plus only what the design
+# requires of every call: an INTENT append, the output masked, an OUTCOME append) and guarded.
+# Two forks of the same client differ here by up to a third (thread placement on 2 cores, the
+# JIT's choices), more than the differences measured, so JMH runs one fork per client per round
+# in 6 rounds, one for each order of the three (each client runs first, second and third twice,
+# so a drift of the machine weighs on all alike); medians.py then compares the median fork
+# medians.
+rounds=6
+orders=("raw floor guarded" "floor guarded raw" "guarded raw floor"
+  "guarded floor raw" "floor raw guarded" "raw guarded floor")
+# The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session;
+# each fork 5 x 2 s warm-up, 5 x 2 s measurement. About 8 minutes, then the paired harness.
+# Not part of "all" (run it by name).
 ssh_regex='^dev\.agentguard\.benchmarks\.ssh\.'
 ssh_opts='-f 1 -wi 5 -w 2s -i 5 -r 2s'
-ssh_rounds=5
 # The HTTP suite: the JDK HttpClient raw and guarded on a loopback server (a small GET, a 1 MiB
 # masked JSON body), the guarded client over a stub client (its own cost per request) and the
-# body masking alone (1 MiB and 45 bytes). The small GET on loopback runs as the SSH exec does:
-# one fork per client per round, 5 alternating rounds, each fork 10 x 2 s warm-up (a guarded
-# JVM is still compiling the client's code 8 to 10 s in, a raw one is done by then) and
-# 5 x 2 s measurement; the rest once, 1 fork, 3 x 2 s warm-up, 5 x 2 s measurement; then the
-# paired small-GET harness three times. About 12 minutes. Not part of "all" (run it by name).
+# body masking alone (1 MiB and 45 bytes). The small GET on loopback runs in the rounds above,
+# each fork 10 x 2 s warm-up (a guarded JVM is still compiling the client's code 8 to 10 s in, a
+# raw one is done by then) and 5 x 2 s measurement; the rest once, 1 fork, 3 x 2 s warm-up,
+# 5 x 2 s measurement; then the paired small-GET harness three times. About 18 minutes. Not part
+# of "all" (run it by name).
 http_loopback_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.smallGet$'
 http_loopback_opts='-f 1 -wi 10 -w 2s -i 5 -r 2s'
-http_rounds=5
 http_big_regex='^dev\.agentguard\.benchmarks\.http\.HttpClientBenchmark\.maskedJson1MiB$'
 http_regex='^dev\.agentguard\.benchmarks\.http\.(HttpStubBenchmark|BodyMaskingBenchmark)\.'
 http_opts='-f 1 -wi 3 -w 2s -i 5 -r 2s'
@@ -128,9 +133,8 @@ case "$suite" in
   ssh)
     ssh_name=${RESULTS_NAME:-ssh-$stamp}
     ssh_files=()
-    for round in $(seq 1 "$ssh_rounds"); do
-      if (( round % 2 )); then order="raw guarded"; else order="guarded raw"; fi
-      for client in $order; do
+    for round in $(seq 1 "$rounds"); do
+      for client in ${orders[round - 1]}; do
         run "$ssh_name-r$round-$client" "$ssh_opts" "$ssh_regex" -p client="$client" -p server=process "$@"
         ssh_files+=("$results/$ssh_name-r$round-$client.json")
       done
@@ -147,9 +151,8 @@ case "$suite" in
   http)
     http_name=${RESULTS_NAME:-http-$stamp}
     http_files=()
-    for round in $(seq 1 "$http_rounds"); do
-      if (( round % 2 )); then order="raw guarded"; else order="guarded raw"; fi
-      for library in $order; do
+    for round in $(seq 1 "$rounds"); do
+      for library in ${orders[round - 1]}; do
         run "$http_name-r$round-$library" "$http_loopback_opts" "$http_loopback_regex" -p library="$library" \
           -p server=process "$@"
         http_files+=("$results/$http_name-r$round-$library.json")
