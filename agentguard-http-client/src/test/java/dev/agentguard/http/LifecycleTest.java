@@ -62,6 +62,10 @@ class LifecycleTest {
 
     @Test
     void closesTheRealClientsSelectorOnJava21() throws Exception {
+        // The run on a newer JDK (see the pom's newer-jdk profile) must not skip this.
+        if (Boolean.getBoolean("agentguard.test.newerJdk")) {
+            assertTrue(Runtime.version().feature() >= 21, "the newer-JDK run is on Java " + Runtime.version());
+        }
         Assumptions.assumeTrue(Runtime.version().feature() >= 21, "HttpClient has a lifecycle from Java 21 on");
         HttpClient real = HttpClient.newHttpClient();
         GuardedHttpClient http = Agents.client(journal).client(real).build();

@@ -1,9 +1,12 @@
 package dev.agentguard.http.body;
 
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
 
 /**
  * Hands a masked body to the JDK client so that the response completes on the thread that
@@ -22,6 +25,12 @@ import java.util.concurrent.CompletionException;
  * code can define a class there). Every other subscriber ({@code ofInputStream}, {@code ofLines},
  * {@code ofPublisher}, custom ones) may hand out its body before the body is read and keeps the
  * executor path; so does any subscriber of a JDK whose classes are named differently.
+ *
+ * <p>Only where the adapter does complete in line: JDK 17's completes its body inside
+ * {@code onComplete}; later JDKs (25, at least) complete it with {@code completeAsync}, on the
+ * common pool, which saves no handoff and would move the agent's body off the executor it gave
+ * its client. There every masked body keeps the executor path. {@link #IN_LINE} is what a probe
+ * of the running JDK's adapter found when this class was loaded.
  */
 final class InlineCompletion {
     private static final Module JDK_HTTP = HttpResponse.class.getModule();
@@ -31,7 +40,53 @@ final class InlineCompletion {
             "jdk.internal.net.http.ResponseSubscribers$ConsumerSubscriber",
             "jdk.internal.net.http.ResponseSubscribers$NullSubscriber");
 
+    /** Whether this JDK's {@code fromSubscriber} adapter completes its body inside {@code onComplete}. */
+    static final boolean IN_LINE = adapterCompletesInLine();
+
     private InlineCompletion() {
+    }
+
+    /** Completes one adapter over a subscriber that does nothing and looks whether its body is done. */
+    private static boolean adapterCompletesInLine() {
+        HttpResponse.BodySubscriber<Boolean> adapter = HttpResponse.BodySubscribers.fromSubscriber(
+                new Flow.Subscriber<List<ByteBuffer>>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription subscription) {
+                    }
+
+                    @Override
+                    public void onNext(List<ByteBuffer> item) {
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                }, subscriber -> Boolean.TRUE);
+        adapter.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        CompletableFuture<Boolean> body = adapter.getBody().toCompletableFuture();
+        adapter.onComplete();
+        return body.isDone();
+    }
+
+    /**
+     * Whether a masked body for {@code subscriber} goes {@link #adapt behind the JDK's adapter}:
+     * the JDK completes that adapter in line, and {@code subscriber} {@link #completesAtEnd
+     * completes at the body's end}.
+     */
+    static boolean applies(HttpResponse.BodySubscriber<?> subscriber) {
+        return IN_LINE && completesAtEnd(subscriber);
     }
 
     /** Whether {@code subscriber} is a JDK subscriber whose body completes only with the body's end. */

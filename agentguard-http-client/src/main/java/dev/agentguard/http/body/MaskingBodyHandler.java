@@ -154,7 +154,7 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
         }
         MaskingBodySubscriber<T> masking = new MaskingBodySubscriber<>(subscriber, plan, masker, options, onFinish);
         // A body that completes at its end anyway completes on the client's thread, not one thread later.
-        return InlineCompletion.completesAtEnd(subscriber) ? InlineCompletion.adapt(masking) : masking;
+        return InlineCompletion.applies(subscriber) ? InlineCompletion.adapt(masking) : masking;
     }
 
     @Override

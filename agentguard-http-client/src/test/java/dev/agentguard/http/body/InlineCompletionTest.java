@@ -54,6 +54,21 @@ class InlineCompletionTest {
     }
 
     @Test
+    void theJdksAdapterIsUsedOnlyWhereItCompletesTheBodyInLine() {
+        // JDK 17's fromSubscriber adapter completes its body inside onComplete; JDK 25's completes
+        // it with completeAsync on the common pool, where the masked body keeps the executor path.
+        int feature = Runtime.version().feature();
+        if (feature == 17) {
+            assertTrue(InlineCompletion.IN_LINE, "JDK 17");
+        } else if (feature >= 25) {
+            assertFalse(InlineCompletion.IN_LINE, "JDK " + feature);
+        }
+        HttpResponse.BodySubscriber<String> s = MaskingBodyHandler.of(HttpResponse.BodyHandlers.ofString(), MASKER,
+                new Reports()).apply(JSON);
+        assertEquals(!InlineCompletion.IN_LINE, s instanceof MaskingBodySubscriber, s.getClass().getName());
+    }
+
+    @Test
     void anOfStringBodyIsCompleteWhenTheBodysEndReturns() {
         Reports reports = new Reports();
         HttpResponse.BodySubscriber<String> s = MaskingBodyHandler.of(HttpResponse.BodyHandlers.ofString(), MASKER,
