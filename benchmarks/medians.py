@@ -5,7 +5,7 @@ with the allocation per operation (-prof gc), as a Markdown table.
     python3 benchmarks/medians.py benchmarks/results/http-20261126c.json [more.json ...]
 
 When a benchmark with the same parameters appears in more than one fork (in one file or across
-files, as the SSH suite's alternating runs write them), a second table gives, per benchmark, the
+files, as the loopback suites' rounds write them), a second table gives, per benchmark, the
 median of its forks' medians and the range of those fork medians: on a shared machine two forks
 of the same code differ by more than many of the differences measured, so the spread of the
 forks is the yardstick for a comparison.

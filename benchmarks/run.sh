@@ -45,14 +45,14 @@ jdbc_opts='-f 1 -wi 6 -w 2s -i 5 -r 2s'
 # values up, so passing it to the suite would run both).
 # The loopback suites compare three clients: raw, floor (the raw client plus only what the design
 # requires of every call: an INTENT append, the output masked, an OUTCOME append) and guarded.
-# Two forks of the same client differ here by up to a third (thread placement on 2 cores, the
-# JIT's choices), more than the differences measured, so JMH runs one fork per client per round
-# in 6 rounds, one for each order of the three (each client runs first, second and third twice,
-# so a drift of the machine weighs on all alike); medians.py then compares the median fork
-# medians.
-rounds=6
+# Two forks of the same client differ by a third on one 2-core machine and sixfold on another
+# (thread placement on 2 cores, the JIT's choices, the host), more than the differences
+# measured, so JMH runs one fork per client per round in 6 rounds, one for each order of the
+# three (each client runs first, second and third twice, so a drift of the machine weighs on all
+# alike); medians.py then compares the median fork medians.
 orders=("raw floor guarded" "floor guarded raw" "guarded raw floor"
   "guarded floor raw" "floor raw guarded" "raw guarded floor")
+rounds=${#orders[@]}
 # The SSH suite: an exec round trip on loopback, raw MINA client against the guarded session;
 # each fork 5 x 2 s warm-up, 5 x 2 s measurement. About 8 minutes, then the paired harness.
 # Not part of "all" (run it by name).

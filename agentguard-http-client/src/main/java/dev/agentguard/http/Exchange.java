@@ -56,10 +56,28 @@ final class Exchange<T> {
     private CompletableFuture<HttpResponse<T>> result;
     private volatile boolean cancelled;
     private volatile Future<?> pendingDecision;
-    private volatile CompletableFuture<?> inFlight;
+    private volatile InFlight inFlight;
 
     /** What a hop is, as decided and as it goes out. */
     private record Prepared(Hop hop, Action action, HttpClient client, HttpRequest wire, RequestBody.Counted sent) {
+    }
+
+    /** The hop sent and not yet answered: the wrapped client's future, its handler and its outcome. */
+    private record InFlight(CompletableFuture<?> sent, HopHandler<?> handler, HopOutcome outcome) {
+        /**
+         * Cancels the request and, when no response body has begun, journals its outcome now. The
+         * wrapped client completes its future when its exchange has stopped, on a thread of its
+         * own on later JDKs, after the agent has seen its cancellation; an outcome written only
+         * then could be missing from the journal when the agent looks, or lost when it exits. The
+         * outcome is written once, whichever comes first; a body already begun ends, cancelled, as
+         * the masking subscriber reports it.
+         */
+        void cancel() {
+            sent.cancel(true);
+            if (!handler.bodyStarted()) {
+                outcome.failedBeforeBody(new CancellationException());
+            }
+        }
     }
 
     Exchange(HttpGate gate, GuardedHttpClient client, AgentRequest first, HttpResponse.BodyHandler<T> handler,
@@ -236,9 +254,10 @@ final class Exchange<T> {
             fail(t);
             return;
         }
-        inFlight = sent;
+        InFlight current = new InFlight(sent, h, outcome);
+        inFlight = current;
         if (cancelled) {
-            sent.cancel(true);
+            current.cancel();
         }
         sent.whenComplete((response, t) -> {
             client.ended();
@@ -269,9 +288,9 @@ final class Exchange<T> {
         if (decision != null) {
             decision.cancel(true);
         }
-        CompletableFuture<?> f = inFlight;
+        InFlight f = inFlight;
         if (f != null) {
-            f.cancel(true);
+            f.cancel();
         }
     }
 

@@ -64,8 +64,10 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
             redirect = next;
             Discarding<T> d = new Discarding<>();
             discarding = d;
-            // The JDK's adapter completes in line when the body ends; a subscriber of ours would cost a thread hop.
-            return HttpResponse.BodySubscribers.fromSubscriber(d, ignored -> null);
+            // Where the JDK's adapter completes in line when the body ends, a subscriber of ours would cost a
+            // thread hop; where it completes on the common pool, ours keeps the next hop on the client's executor.
+            return MaskingBodyHandler.jdkAdapterCompletesInLine()
+                    ? HttpResponse.BodySubscribers.fromSubscriber(d, ignored -> null) : d;
         }
         // The masking handler reports before the agent's subscriber sees the body end, so when the agent has
         // its string or bytes the outcome is journaled; a stream's outcome follows when the agent has read it.

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.agentguard.junit.JournalAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +74,63 @@ class AsyncTest {
         assertEquals(Phase.OUTCOME, outcome.phase());
         assertEquals(Outcome.FAILURE, outcome.outcome());
         assertEquals("cancelled by the agent before the response arrived", outcome.error());
+    }
+
+    /**
+     * A wrapped client whose futures complete only after a cancelled exchange has stopped, on a
+     * thread of its own (as later JDKs' do): the outcome is in the journal when the agent's
+     * cancel returns, not whenever the client gets round to it.
+     */
+    @Test
+    void aCancelledRequestIsJournaledBeforeTheAgentsCancelReturns() throws Exception {
+        CountDownLatch letTheClientComplete = new CountDownLatch(1);
+        AtomicReference<Thread> completerThread = new AtomicReference<>();
+        HttpClient lateToComplete = new DelegatingClient(HttpClient.newHttpClient()) {
+            @Override
+            public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                                                                    HttpResponse.BodyHandler<T> handler) {
+                CompletableFuture<HttpResponse<T>> inner = real.sendAsync(request, handler);
+                CompletableFuture<HttpResponse<T>> late = new CompletableFuture<>() {
+                    @Override
+                    public boolean cancel(boolean mayInterruptIfRunning) {
+                        return inner.cancel(mayInterruptIfRunning); // relays only, as the JDK's future does
+                    }
+                };
+                inner.whenComplete((response, failure) -> {
+                    Thread completer = new Thread(() -> {
+                        try {
+                            letTheClientComplete.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        late.completeExceptionally(failure != null ? failure : new CancellationException());
+                    });
+                    completer.setDaemon(true);
+                    completerThread.set(completer);
+                    completer.start();
+                });
+                return late;
+            }
+        };
+        GuardedHttpClient http = Agents.client(journal).client(lateToComplete).build();
+
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/slow"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(arrived.await(10, TimeUnit.SECONDS));
+        assertTrue(f.cancel(true));
+
+        List<AuditEvent> events = Agents.httpEvents(journal);
+        assertEquals(2, events.size(), "the outcome is journaled before cancel returns");
+        assertEquals(Phase.OUTCOME, events.get(1).phase());
+        assertEquals("cancelled by the agent before the response arrived", events.get(1).error());
+
+        letTheClientComplete.countDown();
+        Thread completer = completerThread.get();
+        assertNotNull(completer, "the client's exchange stopped");
+        completer.join(10_000); // the guard's callbacks run on it as it completes the future
+        assertFalse(completer.isAlive());
+        assertThrows(CancellationException.class, f::join);
+        assertEquals(2, Agents.httpEvents(journal).size(), "one outcome, though the client completed later");
     }
 
     @Test

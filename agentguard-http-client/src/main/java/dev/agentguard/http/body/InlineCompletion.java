@@ -27,10 +27,10 @@ import java.util.concurrent.Flow;
  * executor path; so does any subscriber of a JDK whose classes are named differently.
  *
  * <p>Only where the adapter does complete in line: JDK 17's completes its body inside
- * {@code onComplete}; later JDKs (25, at least) complete it with {@code completeAsync}, on the
- * common pool, which saves no handoff and would move the agent's body off the executor it gave
- * its client. There every masked body keeps the executor path. {@link #IN_LINE} is what a probe
- * of the running JDK's adapter found when this class was loaded.
+ * {@code onComplete}; JDK 22 and later (JDK-8317295) complete it with {@code completeAsync}, on
+ * the common pool, which saves no handoff and would move the agent's body off the executor it
+ * gave its client. There every masked body keeps the executor path. {@link #IN_LINE} is what a
+ * probe of the running JDK's adapter found when this class was loaded, whatever its version.
  */
 final class InlineCompletion {
     private static final Module JDK_HTTP = HttpResponse.class.getModule();
@@ -46,38 +46,47 @@ final class InlineCompletion {
     private InlineCompletion() {
     }
 
-    /** Completes one adapter over a subscriber that does nothing and looks whether its body is done. */
+    /**
+     * Completes one adapter over a subscriber that does nothing and looks whether its finisher ran
+     * on this thread before {@code onComplete} returned. Any failure counts as "no": the executor
+     * path is the JDK client's own default, never wrong, only a handoff slower.
+     */
     private static boolean adapterCompletesInLine() {
-        HttpResponse.BodySubscriber<Boolean> adapter = HttpResponse.BodySubscribers.fromSubscriber(
-                new Flow.Subscriber<List<ByteBuffer>>() {
-                    @Override
-                    public void onSubscribe(Flow.Subscription subscription) {
-                    }
+        try {
+            Thread probing = Thread.currentThread();
+            HttpResponse.BodySubscriber<Boolean> adapter = HttpResponse.BodySubscribers.fromSubscriber(
+                    new Flow.Subscriber<List<ByteBuffer>>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription subscription) {
+                        }
 
-                    @Override
-                    public void onNext(List<ByteBuffer> item) {
-                    }
+                        @Override
+                        public void onNext(List<ByteBuffer> item) {
+                        }
 
-                    @Override
-                    public void onError(Throwable throwable) {
-                    }
+                        @Override
+                        public void onError(Throwable throwable) {
+                        }
 
-                    @Override
-                    public void onComplete() {
-                    }
-                }, subscriber -> Boolean.TRUE);
-        adapter.onSubscribe(new Flow.Subscription() {
-            @Override
-            public void request(long n) {
-            }
+                        @Override
+                        public void onComplete() {
+                        }
+                    }, subscriber -> Thread.currentThread() == probing);
+            adapter.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
 
-            @Override
-            public void cancel() {
-            }
-        });
-        CompletableFuture<Boolean> body = adapter.getBody().toCompletableFuture();
-        adapter.onComplete();
-        return body.isDone();
+                @Override
+                public void cancel() {
+                }
+            });
+            CompletableFuture<Boolean> body = adapter.getBody().toCompletableFuture();
+            adapter.onComplete();
+            return body.getNow(Boolean.FALSE);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /**

@@ -157,6 +157,20 @@ public final class MaskingBodyHandler<T> implements HttpResponse.BodyHandler<T> 
         return InlineCompletion.applies(subscriber) ? InlineCompletion.adapt(masking) : masking;
     }
 
+    /**
+     * Whether the running JDK completes the body of a
+     * {@link HttpResponse.BodySubscribers#fromSubscriber fromSubscriber} adapter inside its
+     * {@code onComplete}, on the thread that delivers the body's end: JDK 17 does; JDK 22 and later
+     * complete it on the common pool. Where it does, the masked bodies of the JDK's handlers that
+     * hand out their body only once it is complete ({@code ofString}, {@code ofByteArray},
+     * {@code ofFile}, {@code ofByteArrayConsumer}, {@code discarding}, {@code replacing}) complete
+     * on that thread too, as the guarded client's dropped redirect bodies do; elsewhere they
+     * complete through the client's executor, as any other handler's.
+     */
+    public static boolean jdkAdapterCompletesInLine() {
+        return InlineCompletion.IN_LINE;
+    }
+
     @Override
     public String toString() {
         return "MaskingBodyHandler[" + downstream + "]";
