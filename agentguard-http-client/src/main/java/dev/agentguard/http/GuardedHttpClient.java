@@ -143,7 +143,8 @@ public final class GuardedHttpClient extends HttpClient implements AutoCloseable
     /**
      * As {@link #send}, asynchronously. Refusals complete the future exceptionally with the same
      * exceptions. Cancelling the future cancels the request in flight (or the wait for an
-     * approval, which is then journaled as refused) and journals the outcome as cancelled.
+     * approval, which is then journaled as refused) and journals the outcome as cancelled: before
+     * {@code cancel} returns when no response body has begun, else as the cancelled body ends.
      */
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
