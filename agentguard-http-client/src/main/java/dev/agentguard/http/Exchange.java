@@ -73,9 +73,17 @@ final class Exchange<T> {
          * the masking subscriber reports it.
          */
         void cancel() {
-            sent.cancel(true);
-            if (!handler.bodyStarted()) {
-                outcome.failedBeforeBody(new CancellationException());
+            // A hop already answered (a redirect whose body was dropped) keeps the outcome it has or is
+            // about to have; the next hop is not sent.
+            boolean answered = sent.isDone();
+            try {
+                sent.cancel(true);
+            } finally {
+                if (!answered && handler.cancelBeforeBody()) {
+                    outcome.failedBeforeBody(new CancellationException());
+                    // The client's own thread may have begun the same write first: the agent waits for it.
+                    outcome.awaitWritten();
+                }
             }
         }
     }
@@ -267,6 +275,8 @@ final class Exchange<T> {
                         outcome.failedBeforeBody(t);
                     }
                     fail(t);
+                } else if (h.cancelledBeforeBody()) {
+                    fail(new CancellationException()); // the agent's future is cancelled already; its outcome is written
                 } else if (h.redirect() != null) {
                     outcome.redirectDiscarded(h.discardedBytes());
                     HttpResponse<T> previous = new GuardedResponse<>(response.statusCode(), hop.request,

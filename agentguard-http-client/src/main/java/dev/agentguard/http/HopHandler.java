@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The body handler the wrapped client gets for one hop. When the response arrives it decides
@@ -22,7 +23,16 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
     private final Hop hop;
     private final HopOutcome outcome;
     private volatile Hop redirect;
-    private volatile boolean bodyStarted;
+    /**
+     * What became of the response: nothing yet, its body the agent's, its body dropped as a
+     * redirect's, or the agent cancelled first. One atomic step decides between the agent's cancel
+     * and the response's arrival, so exactly one of them journals the hop's outcome.
+     */
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private static final int OPEN = 0;
+    private static final int BODY = 1;
+    private static final int REDIRECT = 2;
+    private static final int CANCELLED = 3;
     private volatile Discarding<T> discarding;
     private volatile HttpHeaders visibleHeaders;
 
@@ -39,7 +49,29 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
 
     /** Whether the agent's handler took the body; from then on the body's end journals the outcome. */
     boolean bodyStarted() {
-        return bodyStarted;
+        return state.get() == BODY;
+    }
+
+    /**
+     * Marks the hop cancelled by the agent unless the agent's handler has taken the body; true
+     * when the caller is now to journal the outcome. A redirect's body being dropped is cancelled
+     * too: it was never the agent's.
+     */
+    boolean cancelBeforeBody() {
+        while (true) {
+            int s = state.get();
+            if (s == BODY || s == CANCELLED) {
+                return false;
+            }
+            if (state.compareAndSet(s, CANCELLED)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether the agent cancelled before its handler had the body (which it then never gets). */
+    boolean cancelledBeforeBody() {
+        return state.get() == CANCELLED;
     }
 
     /**
@@ -61,6 +93,9 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
         outcome.status(info.statusCode());
         Hop next = hop.next(info.statusCode(), info.headers(), exchange.gate());
         if (next != null) {
+            if (!state.compareAndSet(OPEN, REDIRECT)) {
+                return HttpResponse.BodySubscribers.replacing(null); // cancelled: nothing to follow
+            }
             redirect = next;
             Discarding<T> d = new Discarding<>();
             discarding = d;
@@ -73,13 +108,16 @@ final class HopHandler<T> implements HttpResponse.BodyHandler<T> {
         // its string or bytes the outcome is journaled; a stream's outcome follows when the agent has read it.
         // The agent's handler is told the headers that match the masked body; they are kept for the response
         // the agent gets, so they are computed once.
+        // The body is claimed before the agent's handler is applied (which may open a file): a cancel that
+        // came first leaves it unapplied and the body unread; one that comes later ends the body, cancelled.
+        if (!state.compareAndSet(OPEN, BODY)) {
+            return HttpResponse.BodySubscribers.replacing(null);
+        }
         HttpResponse.BodyHandler<T> agent = exchange.handler();
-        HttpResponse.BodySubscriber<T> masked = MaskingBodyHandler.<T>of(visible -> {
+        return MaskingBodyHandler.<T>of(visible -> {
             visibleHeaders = visible.headers();
             return agent.apply(visible);
         }, exchange.gate().masker(), outcome::bodyEnded).apply(info);
-        bodyStarted = true;
-        return masked;
     }
 
     /** Reads a redirect's body to the end and drops it, counting its bytes. */

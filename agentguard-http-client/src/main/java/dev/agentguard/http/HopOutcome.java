@@ -119,13 +119,22 @@ final class HopOutcome {
         Throwable cause = Exchange.unwrap(t);
         String why;
         if (exchange.isCancelled() || cause instanceof CancellationException) {
-            why = "cancelled by the agent before the response arrived";
+            why = status > 0 ? "cancelled by the agent after the response's headers arrived"
+                    : "cancelled by the agent before the response arrived";
         } else if (cause instanceof InterruptedException) {
             why = "the agent's thread was interrupted before the response arrived";
         } else {
             why = gate.errorText("the request failed", cause, uri);
         }
         finish(why, counts(), Map.of());
+    }
+
+    /**
+     * Waits until the outcome has been written, or has failed to be, by whichever thread began
+     * it; for a caller that has just asked for the write, which may have lost it to another thread.
+     */
+    void awaitWritten() {
+        journaled.exceptionally(failure -> null).join();
     }
 
     /** Throws when the outcome could not be journaled. */
@@ -169,6 +178,9 @@ final class HopOutcome {
             LOG.warn("could not journal the outcome of an HTTP request of agent session {} on {}: {}",
                     gate.sessionId(), gate.resource(), e.getClass().getSimpleName());
             journaled.completeExceptionally(gate.outcomeNotJournaled(e));
+        } catch (Error e) {
+            journaled.completeExceptionally(e); // nobody waits for an outcome that will never be written
+            throw e;
         }
     }
 }

@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.agentguard.junit.JournalAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,7 +83,7 @@ class AsyncTest {
     @Test
     void aCancelledRequestIsJournaledBeforeTheAgentsCancelReturns() throws Exception {
         CountDownLatch letTheClientComplete = new CountDownLatch(1);
-        AtomicReference<Thread> completerThread = new AtomicReference<>();
+        CompletableFuture<Thread> completerThread = new CompletableFuture<>();
         HttpClient lateToComplete = new DelegatingClient(HttpClient.newHttpClient()) {
             @Override
             public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
@@ -106,31 +105,34 @@ class AsyncTest {
                         late.completeExceptionally(failure != null ? failure : new CancellationException());
                     });
                     completer.setDaemon(true);
-                    completerThread.set(completer);
                     completer.start();
+                    completerThread.complete(completer);
                 });
                 return late;
             }
         };
         GuardedHttpClient http = Agents.client(journal).client(lateToComplete).build();
+        try {
+            CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/slow"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(arrived.await(10, TimeUnit.SECONDS));
+            assertTrue(f.cancel(true));
 
-        CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/slow"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(arrived.await(10, TimeUnit.SECONDS));
-        assertTrue(f.cancel(true));
+            List<AuditEvent> events = Agents.httpEvents(journal);
+            assertEquals(2, events.size(), "the outcome is journaled before cancel returns");
+            assertEquals(Phase.OUTCOME, events.get(1).phase());
+            assertEquals("cancelled by the agent before the response arrived", events.get(1).error());
 
-        List<AuditEvent> events = Agents.httpEvents(journal);
-        assertEquals(2, events.size(), "the outcome is journaled before cancel returns");
-        assertEquals(Phase.OUTCOME, events.get(1).phase());
-        assertEquals("cancelled by the agent before the response arrived", events.get(1).error());
-
-        letTheClientComplete.countDown();
-        Thread completer = completerThread.get();
-        assertNotNull(completer, "the client's exchange stopped");
-        completer.join(10_000); // the guard's callbacks run on it as it completes the future
-        assertFalse(completer.isAlive());
-        assertThrows(CancellationException.class, f::join);
-        assertEquals(2, Agents.httpEvents(journal).size(), "one outcome, though the client completed later");
+            letTheClientComplete.countDown();
+            Thread completer = completerThread.get(10, TimeUnit.SECONDS); // the client's exchange stopped
+            completer.join(10_000); // the guard's callbacks run on it as it completes the future
+            assertFalse(completer.isAlive());
+            assertThrows(CancellationException.class, f::join);
+            assertEquals(2, Agents.httpEvents(journal).size(), "one outcome, though the client completed later");
+        } finally {
+            letTheClientComplete.countDown();
+            http.close();
+        }
     }
 
     @Test

@@ -84,8 +84,10 @@ final class InlineCompletion {
             CompletableFuture<Boolean> body = adapter.getBody().toCompletableFuture();
             adapter.onComplete();
             return body.getNow(Boolean.FALSE);
-        } catch (RuntimeException | LinkageError e) {
-            return false;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            return false; // a failed probe must not fail the class, and with it every masked body
         }
     }
 
