@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -131,6 +133,85 @@ class AsyncTest {
             assertEquals(2, Agents.httpEvents(journal).size(), "one outcome, though the client completed later");
         } finally {
             letTheClientComplete.countDown();
+            http.close();
+        }
+    }
+
+    /**
+     * The agent cancels while the decision thread, its approval granted, is handing the request
+     * to the wrapped client: the guard's cancel interrupts that thread and finds no request in
+     * flight yet, so the thread cancels the request once the client returns it, and journals its
+     * outcome with its interrupt flag set.
+     */
+    @Test
+    void aCancelWhileAnApprovedRequestIsHandedOverCancelsItOnceItIsInFlight() throws Exception {
+        server.route("/v1/refunds", r -> {
+            arrived.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return LoopbackServer.Reply.text(200, "late");
+        });
+        CountDownLatch handingOver = new CountDownLatch(1);
+        CountDownLatch mayReturn = new CountDownLatch(1);
+        CompletableFuture<Boolean> cancelledInFlight = new CompletableFuture<>();
+        HttpClient slowToReturn = new DelegatingClient(HttpClient.newHttpClient()) {
+            @Override
+            public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                                                                    HttpResponse.BodyHandler<T> handler) {
+                CompletableFuture<HttpResponse<T>> inner = real.sendAsync(request, handler);
+                handingOver.countDown();
+                boolean interrupted = false;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (mayReturn.getCount() > 0 && System.nanoTime() < deadline) {
+                    try {
+                        mayReturn.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the agent's cancel; kept for the guard to see, as a real client would
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                CompletableFuture<HttpResponse<T>> observed = new CompletableFuture<>() {
+                    @Override
+                    public boolean cancel(boolean mayInterruptIfRunning) {
+                        cancelledInFlight.complete(true);
+                        return inner.cancel(mayInterruptIfRunning);
+                    }
+                };
+                inner.whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        observed.completeExceptionally(failure);
+                    } else {
+                        observed.complete(response);
+                    }
+                });
+                return observed;
+            }
+        };
+        Agents.WatchedApprover approver = new Agents.WatchedApprover();
+        ExecutorService decisions = Executors.newSingleThreadExecutor();
+        GuardedHttpClient http = Agents.client(journal).client(slowToReturn).approver(approver)
+                .decisionExecutor(decisions).build();
+        try {
+            CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(server.uri("/v1/refunds"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":700}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            ApprovalRequest request = approver.next();
+            approver.approver.approve(request.requestId(), "lead@example.com", "duplicate confirmed");
+            assertTrue(handingOver.await(10, TimeUnit.SECONDS));
+            assertTrue(f.cancel(true));
+            mayReturn.countDown();
+            decisions.shutdown();
+            assertTrue(decisions.awaitTermination(10, TimeUnit.SECONDS), "the hand-over ended");
+
+            assertTrue(cancelledInFlight.getNow(false), "the request in flight was cancelled");
+            assertThat(journal).hasExactly(1).eventsMatching(e -> e.phase(Phase.INTENT).decision(Decision.APPROVED))
+                    .hasExactly(1).eventsMatching(e -> e.phase(Phase.OUTCOME).outcome(Outcome.FAILURE)
+                            .where("cancelled before the response", event -> "cancelled by the agent before the response arrived"
+                                    .equals(event.error())));
+        } finally {
+            mayReturn.countDown();
+            decisions.shutdownNow();
             http.close();
         }
     }
