@@ -91,12 +91,7 @@ class AsyncTest {
             public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
                                                                     HttpResponse.BodyHandler<T> handler) {
                 CompletableFuture<HttpResponse<T>> inner = real.sendAsync(request, handler);
-                CompletableFuture<HttpResponse<T>> late = new CompletableFuture<>() {
-                    @Override
-                    public boolean cancel(boolean mayInterruptIfRunning) {
-                        return inner.cancel(mayInterruptIfRunning); // relays only, as the JDK's future does
-                    }
-                };
+                CompletableFuture<HttpResponse<T>> late = DelegatingClient.relayingCancel(inner, () -> { });
                 inner.whenComplete((response, failure) -> {
                     Thread completer = new Thread(() -> {
                         try {
@@ -171,13 +166,8 @@ class AsyncTest {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
-                CompletableFuture<HttpResponse<T>> observed = new CompletableFuture<>() {
-                    @Override
-                    public boolean cancel(boolean mayInterruptIfRunning) {
-                        cancelledInFlight.complete(true);
-                        return inner.cancel(mayInterruptIfRunning);
-                    }
-                };
+                CompletableFuture<HttpResponse<T>> observed = DelegatingClient.relayingCancel(inner,
+                        () -> cancelledInFlight.complete(true));
                 inner.whenComplete((response, failure) -> {
                     if (failure != null) {
                         observed.completeExceptionally(failure);

@@ -26,6 +26,21 @@ abstract class DelegatingClient extends HttpClient {
         this.real = real;
     }
 
+    /**
+     * A future whose {@code cancel} tells {@code onCancel} and relays to {@code inner} without
+     * completing itself, as a client's future that completes only once its exchange has stopped:
+     * it completes only as the test completes it.
+     */
+    static <T> CompletableFuture<T> relayingCancel(CompletableFuture<?> inner, Runnable onCancel) {
+        return new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                onCancel.run();
+                return inner.cancel(mayInterruptIfRunning);
+            }
+        };
+    }
+
     @Override
     public Optional<CookieHandler> cookieHandler() {
         return real.cookieHandler();
